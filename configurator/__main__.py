@@ -1,0 +1,20 @@
+"""Entry point: `configurator` (opens the app) and `python -m configurator`."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+# The smoke test measures from process start; take the stamp before any heavy import.
+PROCESS_START = time.perf_counter()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    from configurator.cli import run
+
+    return run(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

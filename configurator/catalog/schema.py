@@ -1,0 +1,90 @@
+"""Catalog schema: one table per part kind, columns from the core dataclasses, versioned by migrations.
+
+The catalog file is rebuilt from the human-readable sources in ``db/`` (see ``build.py``); the
+migrations keep a catalog that a user already has (with imported prices) upgradable in place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from decimal import Decimal
+
+from sqlite_utils import Database, Migrations
+
+from configurator.core import parts
+
+# table name -> dataclass. Parts tables are named as their kind; the rest hold catalog data that
+# is not a part (efficiency factors, rates, thresholds).
+TABLES: dict[str, type] = {
+    **parts.PART_KINDS,
+    "engine_efficiency": parts.EngineEfficiency,
+    "cloud_rates": parts.CloudRate,
+    "circuits": parts.Circuit,
+    "rule_params": parts.RuleParam,
+}
+PRIMARY_KEYS: dict[str, str | tuple[str, ...]] = {
+    "engine_efficiency": ("engine_id", "gpu_class"),
+    "cloud_rates": "gpu_id",
+    "rule_params": "key",
+}
+# Dealer cost lives in its own table so the customer edition can drop it whole.
+COST_TABLE = "costs"
+PRICE_TABLE = "prices"
+
+SCHEMA_VERSION = 2
+migrations = Migrations("configurator-catalog")
+
+
+def field_types(cls: type) -> dict[str, tuple[type, bool]]:
+    """field name -> (python type, nullable), resolved from the dataclass annotations."""
+    hints = typing.get_type_hints(cls)
+    out: dict[str, tuple[type, bool]] = {}
+    for f in dataclasses.fields(cls):
+        hint = hints[f.name]
+        nullable = False
+        if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+            args = [a for a in typing.get_args(hint) if a is not type(None)]
+            nullable = len(args) < len(typing.get_args(hint))
+            hint = args[0]
+        out[f.name] = (hint, nullable)
+    return out
+
+
+def _sql_type(py: type) -> type:
+    # Money as TEXT keeps it exact; bools as INTEGER 0/1.
+    return {str: str, float: float, int: int, bool: int, Decimal: str}[py]
+
+
+def _create(db: Database, table: str, cls: type) -> None:
+    columns = {name: _sql_type(py) for name, (py, _) in field_types(cls).items()}
+    not_null = {name for name, (_, nullable) in field_types(cls).items() if not nullable}
+    db[table].create(columns, pk=PRIMARY_KEYS.get(table, "id"), not_null=not_null)
+
+
+@migrations()
+def m001_parts(db: Database) -> None:
+    for table, cls in TABLES.items():
+        _create(db, table, cls)
+    db[PRICE_TABLE].create(
+        {"id": str, "list_price": str, "currency": str, "price_basis": str, "source": str},
+        pk="id",
+        not_null={"list_price", "currency", "price_basis"},
+    )
+    db[COST_TABLE].create({"id": str, "cost": str, "currency": str, "source": str}, pk="id", not_null={"cost"})
+    db["catalog_meta"].create({"key": str, "value": str}, pk="key")
+
+
+@migrations()
+def m002_gpu_compute(db: Database) -> None:
+    # Which tensor rates each GPU has (FP8/FP4 only where the datasheet gives a dense figure).
+    db["gpu_compute"].create({"gpu_id": str, "compute": str, "dense_tflops": float}, pk=("gpu_id", "compute"))
+    # Rows applied by `catalog import-prices`, kept so a rebuild from new sources re-applies them.
+    db["price_imports"].create(
+        {"id": str, "list_price": str, "cost": str, "currency": str, "imported_at": str}, pk="id"
+    )
+
+
+def apply(db: Database) -> None:
+    migrations.apply(db)

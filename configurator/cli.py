@@ -1,0 +1,53 @@
+"""Command line: `configurator <command> ...`, sharing the core with the app.
+
+Bad input exits non-zero with one readable line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from configurator import __version__
+from configurator.core.errors import ConfiguratorError
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse prints usage plus the error; we print one line naming the problem."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="configurator", description="AI hardware configurator")
+    parser.add_argument("--version", action="version", version=f"configurator {__version__}")
+    parser.add_argument("--smoke", nargs="?", const="", metavar="BUILD.json",
+                        help="open the window, wait for the first paint, print startup_ms and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+    import configurator.commands as commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"configurator.commands.{info.name}").register(sub)
+    return parser
+
+
+def run(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from configurator.app import run_app
+
+        return run_app(smoke=args.smoke)
+    try:
+        return int(args.func(args) or 0)
+    except ConfiguratorError as exc:
+        print(f"configurator {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"configurator {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0

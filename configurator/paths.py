@@ -25,8 +25,9 @@ def app_root() -> Path:
 
 
 def db_dir() -> Path:
-    """Human-readable catalog sources (CSV)."""
-    return app_root() / "db"
+    """Human-readable catalog sources (CSV). CONFIGURATOR_DB_DIR points elsewhere (catalog authoring)."""
+    override = os.environ.get("CONFIGURATOR_DB_DIR")
+    return Path(override) if override else app_root() / "db"
 
 
 def resources_dir() -> Path:

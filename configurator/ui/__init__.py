@@ -1,0 +1,1 @@
+"""PySide6 + pyqtgraph user interface. Only this package imports Qt."""

@@ -1,0 +1,42 @@
+"""Details of the part selected in the catalog: every spec with its source."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+
+from PySide6.QtWidgets import QTextBrowser
+
+
+class PartDetails(QTextBrowser):
+    def __init__(self, context, parent=None):
+        super().__init__(parent)
+        self.setObjectName("part-details")
+        self._catalog = context.catalog
+        self._show_cost = context.edition == "internal"
+        self.setOpenExternalLinks(False)
+        self.show_part(None)
+
+    def show_part(self, part) -> None:
+        if part is None:
+            self.setHtml("<p>Select a part in the catalog to see its specifications and sources.</p>")
+            return
+        rows = []
+        for f in dataclasses.fields(part):
+            if f.name in ("name", "source", "notes"):
+                continue
+            value = getattr(part, f.name)
+            shown = "—" if value is None else ("yes" if value is True else "no" if value is False else value)
+            rows.append(f"<tr><td><b>{html.escape(f.name)}</b></td><td>{html.escape(str(shown))}</td></tr>")
+        price = self._catalog.price(getattr(part, "id", ""))
+        if price is not None:
+            rows.append(f"<tr><td><b>list price</b></td><td>{price.list_price:,.2f} {price.currency}"
+                        f" ({html.escape(price.price_basis)})</td></tr>")
+            if self._show_cost and price.cost is not None:
+                rows.append(f"<tr><td><b>dealer cost</b></td><td>{price.cost:,.2f} {price.currency}</td></tr>")
+        notes = getattr(part, "notes", "")
+        self.setHtml(
+            f"<h2>{html.escape(part.name)}</h2><table cellspacing='4'>{''.join(rows)}</table>"
+            + (f"<p><b>Notes.</b> {html.escape(notes)}</p>" if notes else "")
+            + f"<p><b>Source.</b> {html.escape(getattr(part, 'source', ''))}</p>"
+        )

@@ -16,7 +16,7 @@ from configurator.core.parts import Engine, EngineEfficiency, ModelArch, Precisi
 from configurator.core.system import SystemSpec
 from configurator.core.sizing.arch import ArchFigures, arch_figures, kv_bytes_per_token
 from configurator.core.sizing.hardware import (
-    ACT_BYTES, DEFAULT_PREFILL_BUDGET, IDEAL, PREFILL_TOKEN_BUDGET, Efficiency, ParallelPlan, capacity_bytes,
+    ACT_BYTES, DEFAULT_PREFILL_BUDGET, FREE_FRACTION_ENGINES, IDEAL, PREFILL_TOKEN_BUDGET, Efficiency, ParallelPlan, capacity_bytes,
     engine_reserve, parallel_plan,
 )
 from configurator.core.sizing.precision import tensor_rate
@@ -72,7 +72,7 @@ class InferenceSetup:
         fixed = self.weights + self.workspace(prompt)
         per_user = kv_user + self.fig.vocab * LOGIT_BYTES
         avail = self.capacity - fixed - engine_reserve(self.engine, self.capacity, fixed)
-        if self.engine is not None and self.engine.id in ("trtllm",) and self.engine.memory_fraction < 1.0:
+        if self.engine is not None and self.engine.id in FREE_FRACTION_ENGINES and self.engine.memory_fraction < 1.0:
             f = self.engine.memory_fraction
             # kv <= f x (free - users x logits): users x (kv + f logits) <= f x free
             per_user = kv_user + f * self.fig.vocab * LOGIT_BYTES

@@ -1,0 +1,131 @@
+"""The user database: autosaves, crash detection and recent files (quotes and customers come later).
+
+One SQLite file in the user's data directory, versioned by sqlite-utils migrations. Every
+multi-step write runs inside ``db.atomic()``.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlite_utils import Database, Migrations
+
+from configurator.core.errors import ConfiguratorError
+
+migrations = Migrations("configurator-user")
+MAX_RECENT = 10
+
+
+class UserDatabaseError(ConfiguratorError):
+    pass
+
+
+@migrations()
+def m001_sessions_and_autosave(db: Database) -> None:
+    # A session row is written at start and marked closed at a clean exit: a row left open means
+    # the app died, and its autosave is offered for restore at the next start.
+    db["sessions"].create(
+        {"id": int, "pid": int, "started_at": str, "closed_at": str}, pk="id", not_null={"pid", "started_at"}
+    )
+    db["autosaves"].create(
+        {"session_id": int, "build_json": str, "file_path": str, "saved_at": str},
+        pk="session_id", not_null={"build_json", "saved_at"},
+    )
+
+
+@migrations()
+def m002_recent_files(db: Database) -> None:
+    db["recent_files"].create({"path": str, "opened_at": str}, pk="path", not_null={"opened_at"})
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+@dataclass(frozen=True)
+class Autosave:
+    session_id: int
+    build_json: str
+    file_path: str | None
+    saved_at: str
+
+
+class UserDatabase:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self.db = Database(self.path)
+            migrations.apply(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise UserDatabaseError(f"user database {self.path} cannot be read ({exc})") from None
+        self.session_id: int | None = None
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- sessions and autosave -------------------------------------------------------------------
+    def start_session(self) -> int:
+        with self.db.atomic():
+            self.session_id = self.db["sessions"].insert({"pid": os.getpid(), "started_at": _now()}).last_pk
+        return self.session_id  # type: ignore[return-value]
+
+    def end_session(self) -> None:
+        """A clean exit: the session's autosave is no longer needed."""
+        if self.session_id is None:
+            return
+        with self.db.atomic():
+            self.db["sessions"].update(self.session_id, {"closed_at": _now()})
+            self.db.execute("delete from autosaves where session_id = ?", [self.session_id])
+
+    def autosave(self, build_json: str, file_path: str | None = None) -> None:
+        if self.session_id is None:
+            self.start_session()
+        with self.db.atomic():
+            self.db["autosaves"].upsert(
+                {"session_id": self.session_id, "build_json": build_json, "file_path": file_path,
+                 "saved_at": _now()}, pk="session_id",
+            )
+
+    def clear_autosave(self) -> None:
+        if self.session_id is not None:
+            with self.db.atomic():
+                self.db.execute("delete from autosaves where session_id = ?", [self.session_id])
+
+    def crashed_autosaves(self) -> list[Autosave]:
+        """Autosaves of earlier sessions that never closed cleanly, newest first."""
+        rows = self.db.execute(
+            "select a.session_id, a.build_json, a.file_path, a.saved_at from autosaves a "
+            "join sessions s on s.id = a.session_id where s.closed_at is null and s.id != ? "
+            "order by a.saved_at desc",
+            [self.session_id or -1],
+        ).fetchall()
+        return [Autosave(*row) for row in rows]
+
+    def discard_autosave(self, session_id: int) -> None:
+        with self.db.atomic():
+            self.db.execute("delete from autosaves where session_id = ?", [session_id])
+            self.db.execute("update sessions set closed_at = ? where id = ? and closed_at is null",
+                            [_now(), session_id])
+
+    # -- recent files ----------------------------------------------------------------------------
+    def add_recent(self, path: str | Path) -> None:
+        with self.db.atomic():
+            self.db["recent_files"].upsert({"path": str(Path(path).resolve()), "opened_at": _now()}, pk="path")
+            keep = [r[0] for r in self.db.execute(
+                "select path from recent_files order by opened_at desc limit ?", [MAX_RECENT])]
+            self.db.execute(
+                f"delete from recent_files where path not in ({','.join('?' * len(keep))})", keep
+            )
+
+    def recent_files(self) -> list[str]:
+        return [r[0] for r in self.db.execute("select path from recent_files order by opened_at desc")]
+
+
+def user_database_path() -> Path:
+    from configurator.paths import user_data_dir
+
+    return user_data_dir() / "user.sqlite"

@@ -165,7 +165,12 @@ def prepare_inference(
     fig = arch_figures(arch, weight_precision.bytes_per_weight, kv_precision.bytes_per_weight)
     mode = parallel or (engine.default_parallel if engine else "tp")
     plan = parallel_plan(system, mode)
-    rate = tensor_rate(system.gpu, compute or weight_precision.compute)
+    wanted = compute or weight_precision.compute
+    if (compute is None and engine is not None and engine.id == "llama.cpp" and weight_precision.family == "gguf"
+            and system.gpu.int8_dense_tops is not None):
+        # llama.cpp multiplies quantized GGUF weights with int8 tensor-core kernels (MMQ), not dequantised fp16
+        wanted = "int8"
+    rate = tensor_rate(system.gpu, wanted)
     notes = [rate.note] if rate.note else []
     if plan.tp > fig.kv_heads_eff and fig.kv_heads_eff > 1:
         notes.append(f"TP {plan.tp} > {fig.kv_heads_eff} KV heads: KV heads are replicated")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from configurator.core import parts
+from configurator.core.build.placement import PSU_FORMS
 from configurator.core.rules.findings import Finding, error, warning, watts
 
 if TYPE_CHECKING:
@@ -130,8 +131,8 @@ def psu_fit(build: "Build") -> Iterator[Finding]:
     for item in build.psus:
         psu = item.part
         if psu.form != chassis.psu_form:
-            yield error("PSU_FORM", f"The {psu.name} is an {psu.form} power supply; the {chassis.name} takes "
-                        f"{chassis.psu_form} power supplies.", psu.id, chassis.id)
+            yield error("PSU_FORM", f"The {chassis.name} takes {PSU_FORMS.get(chassis.psu_form, chassis.psu_form)} "
+                        f"power supplies; the {psu.name} is not one.", psu.id, chassis.id)
         elif psu.watts > chassis.max_psu_w:
             yield error("PSU_FORM", f"The {chassis.name} takes power supplies up to {watts(chassis.max_psu_w)}; "
                         f"the {psu.name} is {watts(psu.watts)}.", psu.id, chassis.id)

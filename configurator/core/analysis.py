@@ -1,0 +1,116 @@
+"""Everything the window, the compare view and the quote show about one build, computed in one place.
+
+``analyze(build, catalog)`` runs the rules, the pricing and the sizing core (with the chart sweeps)
+for the build's workload. The UI only displays what this returns; it never computes a figure.
+A workload the build cannot size (no GPU yet, an unknown model) gives ``sizing_problem`` instead of
+charts, never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+
+from configurator.core.build import Build, to_system_spec
+from configurator.core.errors import ConfiguratorError
+from configurator.core.pricing import PriceSheet, price_build
+from configurator.core.rules import Finding, check
+from configurator.core.sizing import (
+    DEFAULT_CONTEXTS, DEFAULT_GPU_COUNTS, DEFAULT_PROMPTS, DEFAULT_USERS, DecodeSweep, InferenceResult,
+    TrainingResult, TrainingSweep, TtftSweep, UsersFitSweep, decode_sweep, evaluate_inference, evaluate_training,
+    prepare_inference, training_sweep, ttft_sweep, users_fit_sweep,
+)
+from configurator.core.system import SystemSpec
+from configurator.core.workload import INFERENCE
+
+
+@dataclass(frozen=True)
+class InferenceAnalysis:
+    result: InferenceResult  # at the chosen users, context and prompt
+    decode: DecodeSweep  # users 1..512 at the chosen context: shape (512, 1)
+    users_fit: UsersFitSweep  # against context length
+    ttft: TtftSweep  # against prompt length, at the chosen users
+
+
+@dataclass(frozen=True)
+class TrainingAnalysis:
+    result: TrainingResult  # on the build's GPUs
+    sweep: TrainingSweep  # against GPU count
+
+
+@dataclass(frozen=True)
+class Analysis:
+    findings: list[Finding]
+    price: PriceSheet | None
+    price_problem: str | None
+    system: SystemSpec | None
+    inference: InferenceAnalysis | None = None
+    training: TrainingAnalysis | None = None
+    sizing_problem: str | None = None  # why there are no sizing figures
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+    @property
+    def fits(self) -> bool | None:
+        if self.inference is not None:
+            return self.inference.result.fits
+        if self.training is not None:
+            return self.training.result.fits
+        return None
+
+
+def _inference(build: Build, catalog, system: SystemSpec) -> InferenceAnalysis:
+    w = build.workload.inference
+    model = catalog.model(w.model_id)
+    engine = catalog.engine(w.engine)
+    setup = prepare_inference(
+        model, system, catalog.precision(w.precision), catalog.precision(w.kv_precision),
+        catalog.engine_efficiency(engine.id, system.gpu.gpu_class), engine, w.parallel,
+    )
+    return InferenceAnalysis(
+        result=evaluate_inference(setup, w.users, w.context_tokens, w.prompt_tokens),
+        decode=decode_sweep(setup, DEFAULT_USERS, np.array([float(w.context_tokens)]), float(w.prompt_tokens)),
+        users_fit=users_fit_sweep(setup, DEFAULT_CONTEXTS, float(w.prompt_tokens)),
+        ttft=ttft_sweep(setup, DEFAULT_PROMPTS, w.users),
+    )
+
+
+def _training(build: Build, catalog, system: SystemSpec) -> TrainingAnalysis:
+    w = build.workload.training
+    model = catalog.model(w.model_id)
+    precision = catalog.precision(w.precision)
+    counts = np.union1d(DEFAULT_GPU_COUNTS, [float(system.total_gpus)])
+    return TrainingAnalysis(
+        result=evaluate_training(model, system, w, precision),
+        sweep=training_sweep(model, system, w, counts, precision),
+    )
+
+
+def analyze(build: Build, catalog, discount_percent: Decimal | int | str = 0,
+            tax_percent: Decimal | int | str = 0) -> Analysis:
+    findings = check(build)
+    price: PriceSheet | None = None
+    price_problem = None
+    try:
+        price = price_build(build, discount_percent=discount_percent, tax_percent=tax_percent)
+    except ConfiguratorError as exc:
+        price_problem = str(exc)
+    if not build.gpus:
+        return Analysis(findings, price, price_problem, None, sizing_problem="Add a GPU to size the workload.")
+    try:
+        system = to_system_spec(build)
+    except ConfiguratorError as exc:
+        return Analysis(findings, price, price_problem, None, sizing_problem=str(exc))
+    try:
+        if build.workload.kind == INFERENCE:
+            inf = _inference(build, catalog, system)
+            return Analysis(findings, price, price_problem, system, inference=inf, notes=inf.result.notes)
+        tr = _training(build, catalog, system)
+        return Analysis(findings, price, price_problem, system, training=tr, notes=tuple(tr.result.notes))
+    except ConfiguratorError as exc:
+        return Analysis(findings, price, price_problem, system, sizing_problem=str(exc))

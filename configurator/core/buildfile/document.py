@@ -1,0 +1,291 @@
+"""The build file: JSON with a schema version, catalog ids, slots, quantities, workload and notes.
+
+Format: docs/build-file.md. Loading checks everything and names each problem with its JSON path
+(``$.gpus[2].quantity: -1 is negative``); compatibility is not checked here (an impossible but
+well-formed build loads, and the rules report it). Saving is atomic: a temporary file in the same
+directory, fsync, then os.replace, so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+from configurator.core.build import ITEM_SECTIONS, KINDS, Build
+from configurator.core.build.catalog import Catalog
+from configurator.core.build.placement import free_slot
+from configurator.core.errors import ConfiguratorError
+from configurator.core.buildfile.problems import Problems, show as _show
+from configurator.core.buildfile.workload import workload_from_dict, workload_to_dict
+
+SCHEMA_VERSION = 1
+TOP_KEYS = ("schema", "kind", "name", "chassis", "platform", "circuit", "nodes", "gpus", *ITEM_SECTIONS,
+            "workload", "notes")
+KIND_NAMES = {"chassis": "chassis", "platforms": "platform", "gpus": "GPU", "psus": "PSU", "memory": "memory module",
+              "storage": "drive", "network": "network card", "bridges": "NVLink bridge", "services": "service",
+              "models": "model", "precisions": "precision", "engines": "serving engine"}
+SHOWN_PROBLEMS = 5  # problems spelled out in the one-line message (all are in .problems)
+
+
+class BuildFileError(ConfiguratorError):
+    """A build file that cannot be read. ``problems`` lists each as 'JSON path: what is wrong'."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = list(problems)
+        shown = "; ".join(self.problems[:SHOWN_PROBLEMS])
+        more = len(self.problems) - SHOWN_PROBLEMS
+        super().__init__(f"{source}: {shown}" + (f" (and {more} more problems)" if more > 0 else ""))
+
+
+# -- writing ----------------------------------------------------------------------------------------
+def to_dict(build: Build) -> dict:
+    data: dict = {"schema": SCHEMA_VERSION, "kind": build.kind}
+    if build.name:
+        data["name"] = build.name
+    data["chassis"] = build.chassis.id if build.chassis else None
+    data["platform"] = build.platform.id if build.platform else None
+    if build.circuit_id:
+        data["circuit"] = build.circuit_id
+    if build.kind == "cluster":
+        data["nodes"] = build.nodes
+    if build.on_board:
+        data["gpus"] = [{"id": gid, "quantity": n} for gid, n in build.gpu_counts().items()]
+    else:
+        data["gpus"] = [{"id": p.gpu.id, **({"slot": p.slot} if p.slot is not None else {}), "quantity": 1}
+                        for p in build.gpus]
+    for section in ITEM_SECTIONS:
+        data[section] = [{"id": i.part.id, "quantity": i.quantity} for i in build.items(section)]
+    data["workload"] = workload_to_dict(build.workload)
+    data["notes"] = build.notes
+    return data
+
+
+def dumps(build: Build) -> str:
+    return _format(to_dict(build)) + "\n"
+
+
+def _format(value, indent: int = 0, width: int = 100) -> str:
+    """JSON with nested objects expanded, but each small object or list kept on one line
+    (``{"id": "h200-sxm", "quantity": 8}``): easy to read and to diff."""
+    flat = json.dumps(value, ensure_ascii=False)
+    scalars = isinstance(value, (dict, list)) and not any(
+        isinstance(v, (dict, list)) for v in (value.values() if isinstance(value, dict) else value))
+    if not isinstance(value, (dict, list)) or (scalars and indent + len(flat) <= width) or not value:
+        return flat
+    pad, inner = " " * indent, " " * (indent + 2)
+    if isinstance(value, dict):
+        body = ",\n".join(f"{inner}{json.dumps(k, ensure_ascii=False)}: {_format(v, indent + 2, width)}"
+                          for k, v in value.items())
+        return "{\n" + body + "\n" + pad + "}"
+    body = ",\n".join(inner + _format(v, indent + 2, width) for v in value)
+    return "[\n" + body + "\n" + pad + "]"
+
+
+def save(build: Build, path: str | Path) -> Path:
+    """Write ``build`` to ``path`` atomically (the old file stays whole until the new one is complete)."""
+    path = Path(path)
+    payload = dumps(build).encode("utf-8")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise BuildFileError(str(path), [f"cannot save here ({exc.strerror or exc})"]) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise BuildFileError(str(path), [f"cannot save ({exc.strerror or exc})"]) from None
+        raise
+    _fsync_dir(path.parent)
+    return path
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename itself durable (POSIX); not possible on every platform."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# -- reading ----------------------------------------------------------------------------------------
+def load(path: str | Path, catalog: Catalog) -> Build:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BuildFileError(str(path), [f"cannot read the file ({exc.strerror or exc})"]) from None
+    return loads(raw, catalog, source=str(path))
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def loads(raw: bytes | str, catalog: Catalog, source: str = "build file") -> Build:
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise BuildFileError(source, [f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
+                                          f"{exc.start}): not a build file"]) from None
+    else:
+        text = raw
+    if not text.strip():
+        raise BuildFileError(source, ["the file is empty"])
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        ended = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+        cut = "; the file looks truncated" if ended else ""
+        raise BuildFileError(source, [f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+                                      f"{cut}"]) from None
+    except (ValueError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise BuildFileError(source, [f"is not valid JSON: {reason}"]) from None
+    return from_dict(data, catalog, source)
+
+
+def _check_schema(data, source: str) -> None:
+    if not isinstance(data, dict):
+        raise BuildFileError(source, [f"$: a build file holds a JSON object, not {_show(data)}"])
+    if "schema" not in data:
+        raise BuildFileError(source, ["$.schema: missing (not a build file?)"])
+    version = data["schema"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise BuildFileError(source, [f"$.schema: {_show(version)} is not a schema version number"])
+    if version > SCHEMA_VERSION:
+        raise BuildFileError(source, [f"$.schema: version {version} was written by a newer configurator; this one "
+                                      f"reads up to version {SCHEMA_VERSION}"])
+    if version < 1:
+        raise BuildFileError(source, [f"$.schema: {version} is not a valid schema version"])
+
+
+def _part(catalog: Catalog, problems: Problems, value, path: str, kind: str):
+    if not problems.is_str(value, path):
+        return None
+    try:
+        found_kind, part = catalog.find(value)
+    except KeyError:
+        problems.add(path, f"unknown part id '{value}'")
+        return None
+    if found_kind != kind:
+        problems.add(path, f"'{value}' is a {KIND_NAMES.get(found_kind, found_kind)}, not a "
+                           f"{KIND_NAMES.get(kind, kind)}")
+        return None
+    return part
+
+
+def from_dict(data, catalog: Catalog, source: str = "build file") -> Build:
+    _check_schema(data, source)
+    p = Problems()
+    for key in data:
+        if key not in TOP_KEYS:
+            p.add(f"$.{key}", "unknown key")
+    kind = data.get("kind")
+    if kind not in KINDS:
+        p.add("$.kind", f"{_show(kind)} is not a build kind ({', '.join(KINDS)})")
+        raise BuildFileError(source, p.items)
+    build = Build(catalog, kind)
+    limit = int(catalog.rule_param("max_quantity"))
+    with build.batch():
+        for key in ("name", "notes"):
+            if data.get(key) is not None and p.is_str(data[key], f"$.{key}"):
+                (build.set_name if key == "name" else build.set_notes)(data[key])
+        for key, kind_ in (("chassis", "chassis"), ("platform", "platforms")):
+            if data.get(key) is not None:
+                part = _part(catalog, p, data[key], f"$.{key}", kind_)
+                if part is not None:
+                    (build.put_chassis if key == "chassis" else build.put_platform)(part)
+        if data.get("circuit") is not None and p.is_str(data["circuit"], "$.circuit"):
+            try:
+                catalog.circuit(data["circuit"])
+                build.set_circuit(data["circuit"])
+            except KeyError:
+                p.add("$.circuit", f"unknown circuit id '{data['circuit']}'")
+        if "nodes" in data:
+            high = int(catalog.rule_param("max_nodes"))
+            if p.is_int(data["nodes"], "$.nodes", 1, high if kind == "cluster" else 1):
+                build.set_nodes(data["nodes"])
+        _read_gpus(build, catalog, p, data.get("gpus", []), limit)
+        for section in ITEM_SECTIONS:
+            for part, qty in _read_entries(catalog, p, data.get(section, []), f"$.{section}", section, limit):
+                build.put_item(section, part, build.quantity(part.id) + qty)
+        if data.get("workload") is not None:
+            workload = workload_from_dict(data["workload"], catalog, p)
+            if workload is not None:
+                build.set_workload(workload)
+    if p.items:
+        raise BuildFileError(source, p.items)
+    return build
+
+
+def _entries(p: Problems, value, path: str) -> Iterator[tuple[str, dict]]:
+    """(path, entry) of each well-formed entry of a list, in order (problems are added as met)."""
+    if not isinstance(value, list):
+        p.add(path, f"{_show(value)} is not a list")
+        return
+    for i, entry in enumerate(value):
+        where = f"{path}[{i}]"
+        if not isinstance(entry, dict):
+            p.add(where, f"{_show(entry)} is not an object with an id")
+            continue
+        if "id" not in entry:
+            p.add(where, "missing 'id'")
+            continue
+        yield where, entry
+
+
+def _read_entries(catalog, p: Problems, value, path: str, kind: str, limit: int):
+    for where, entry in _entries(p, value, path):
+        for key in entry:
+            if key not in ("id", "quantity"):
+                p.add(f"{where}.{key}", "unknown key")
+        part = _part(catalog, p, entry["id"], f"{where}.id", kind)
+        qty = entry.get("quantity", 1)
+        if p.is_int(qty, f"{where}.quantity", 1, limit) and part is not None:
+            yield part, qty
+
+
+def _read_gpus(build: Build, catalog, p: Problems, value, limit: int) -> None:
+    later = []
+    for where, entry in _entries(p, value, "$.gpus"):
+        for key in entry:
+            if key not in ("id", "quantity", "slot"):
+                p.add(f"{where}.{key}", "unknown key")
+        gpu = _part(catalog, p, entry["id"], f"{where}.id", "gpus")
+        if gpu is not None and not gpu.sellable:
+            p.add(f"{where}.id", f"'{gpu.id}' is a reference GPU kept for calibration; it is not sold")
+            gpu = None
+        qty = entry.get("quantity", 1)
+        ok = p.is_int(qty, f"{where}.quantity", 1, limit)
+        slot = entry.get("slot")
+        if slot is not None:
+            if not p.is_int(slot, f"{where}.slot", 1, limit):
+                continue
+            if ok and qty != 1:
+                p.add(f"{where}.slot", f"a slot holds one card, but the quantity is {qty}")
+                continue
+        if gpu is None or not ok:
+            continue
+        if slot is not None:
+            build.put_gpu(gpu, slot)
+        else:
+            later.append((gpu, qty))
+    for gpu, qty in later:  # cards without a slot take the first free ones, after the placed cards
+        for _ in range(qty):
+            build.put_gpu(gpu, free_slot(build, gpu))

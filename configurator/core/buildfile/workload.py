@@ -1,0 +1,108 @@
+"""The workload part of a build file: every field typed and checked against the catalog."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import typing
+from typing import TYPE_CHECKING
+
+from configurator.core import workload as wl
+
+from configurator.core.buildfile.problems import Problems, show as _show
+
+if TYPE_CHECKING:
+    from configurator.core.build.catalog import Catalog
+
+CHOICES = {
+    "engine": wl.ENGINES,
+    "parallel": wl.PARALLEL,
+    "mode": wl.TRAINING_MODES,
+    "zero_stage": wl.ZERO_STAGES,
+    "recompute": wl.RECOMPUTE,
+    "optimizer": wl.OPTIMIZERS,
+}
+CATALOG_IDS = {"model_id": "model", "precision": "precision", "kv_precision": "precision"}
+AT_LEAST_ZERO = {"zero_stage"}  # every other whole number counts something and must be at least 1
+
+
+def workload_to_dict(workload: wl.Workload) -> dict:
+    return dataclasses.asdict(workload)
+
+
+def _field(cls, name: str, value, path: str, catalog: "Catalog", p: Problems):
+    hint = typing.get_type_hints(cls)[name]
+    if hint is bool:
+        if not isinstance(value, bool):
+            p.add(path, f"{_show(value)} is not true or false")
+            return None
+        return value
+    if hint is int:
+        if name in CHOICES:
+            if isinstance(value, bool) or value not in CHOICES[name]:
+                p.add(path, f"{_show(value)} is not one of {', '.join(map(str, CHOICES[name]))}")
+                return None
+            return value
+        return value if p.is_int(value, path, 0 if name in AT_LEAST_ZERO else 1) else None
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            p.add(path, f"{_show(value)} is not a number")
+            return None
+        if value <= 0:
+            p.add(path, f"{_show(value)} must be more than 0")
+            return None
+        if name == "mfu" and value > 1:
+            p.add(path, f"{_show(value)} is a utilisation above 1 (100 %)")
+            return None
+        return float(value)
+    if not p.is_str(value, path):
+        return None
+    if name in CHOICES and value not in CHOICES[name]:
+        p.add(path, f"'{value}' is not one of {', '.join(CHOICES[name])}")
+        return None
+    if name in CATALOG_IDS:
+        try:
+            getattr(catalog, CATALOG_IDS[name])(value)
+        except KeyError:
+            p.add(path, f"unknown {CATALOG_IDS[name]} id '{value}'")
+            return None
+    return value
+
+
+def _section(cls, data, path: str, catalog: "Catalog", p: Problems):
+    if not isinstance(data, dict):
+        p.add(path, f"{_show(data)} is not an object")
+        return None
+    names = {f.name for f in dataclasses.fields(cls)}
+    values = {}
+    ok = True
+    for key, value in data.items():
+        if key not in names:
+            p.add(f"{path}.{key}", "unknown key")
+            ok = False
+            continue
+        checked = _field(cls, key, value, f"{path}.{key}", catalog, p)
+        if checked is None:
+            ok = False
+        else:
+            values[key] = checked
+    return cls(**values) if ok else None
+
+
+def workload_from_dict(data, catalog: "Catalog", p: Problems) -> wl.Workload | None:
+    path = "$.workload"
+    if not isinstance(data, dict):
+        p.add(path, f"{_show(data)} is not an object")
+        return None
+    before = len(p.items)
+    for key in data:
+        if key not in ("kind", "inference", "training"):
+            p.add(f"{path}.{key}", "unknown key")
+    kind = data.get("kind", wl.INFERENCE)
+    if kind not in (wl.INFERENCE, wl.TRAINING):
+        p.add(f"{path}.kind", f"{_show(kind)} is not '{wl.INFERENCE}' or '{wl.TRAINING}'")
+    inference = _section(wl.InferenceWorkload, data.get("inference", {}), f"{path}.inference", catalog, p)
+    training = _section(wl.TrainingWorkload, data.get("training", {}), f"{path}.training", catalog, p)
+    if len(p.items) > before or inference is None or training is None:
+        return None
+    return wl.Workload(kind=kind, inference=inference, training=training)

@@ -1,0 +1,176 @@
+"""The open build as the window sees it: the core Build, its file, its undo stack and its analysis.
+
+Every user action goes through a method here that checks with the core, changes the build and pushes
+one undo command. The build's change events become Qt signals; the analysis (rules, pricing, sizing:
+``core.analysis.analyze``) is recomputed at most once per frame after changes and announced with
+``analysis_ready``. Nothing here computes a figure itself.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from configurator.core import buildfile
+from configurator.core.analysis import Analysis, analyze
+from configurator.core.build import Build, BuildEvent, PlaceResult
+from configurator.core.workload import Workload
+from configurator.ui.commands import SnapshotCommand
+
+FRAME_S = 1 / 60  # recompute the analysis at most once per 60 Hz frame
+
+
+class BuildDocument(QObject):
+    build_changed = Signal(object)  # BuildEvent
+    analysis_ready = Signal(object)  # Analysis
+    path_changed = Signal(object)  # Path | None
+    modified_changed = Signal(bool)
+
+    def __init__(self, catalog, undo_stack: QUndoStack | None = None, parent=None):
+        super().__init__(parent)
+        self.catalog = catalog
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        self.path: Path | None = None
+        self.build = Build(catalog)
+        self.build.subscribe(self._on_build_event)
+        self.analysis: Analysis | None = None
+        self._last_analysis_s = 0.0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.recompute)
+        self.schedule_analysis()
+
+    # -- state -----------------------------------------------------------------------------------
+    @property
+    def modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def snapshot(self) -> dict:
+        return buildfile.to_dict(self.build)
+
+    def restore(self, snapshot: dict) -> None:
+        """Make the build equal to ``snapshot`` (undo/redo); one 'all' change event."""
+        self.build.assign(buildfile.from_dict(snapshot, self.catalog, "undo history"))
+
+    def replace_build(self, build: Build, path: Path | None) -> None:
+        """A new or opened build: fresh undo history, clean state."""
+        self.build.assign(build)
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self.path = path
+        self.path_changed.emit(path)
+
+    # -- files -----------------------------------------------------------------------------------
+    def new(self, kind: str = "workstation") -> None:
+        self.replace_build(Build(self.catalog, kind), None)
+
+    def open(self, path: str | Path) -> None:
+        """Load a build file; a bad file raises BuildFileError and leaves the open build untouched."""
+        build = buildfile.load(path, self.catalog)
+        self.replace_build(build, Path(path))
+
+    def save(self, path: str | Path | None = None) -> Path:
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise ValueError("no file name to save to")
+        buildfile.save(self.build, target)  # atomic: temp file, fsync, rename
+        self.undo_stack.setClean()
+        if target != self.path:
+            self.path = target
+            self.path_changed.emit(target)
+        return target
+
+    # -- edits (one undo command each) -----------------------------------------------------------
+    def _push(self, text: str, before: dict, merge_key: str | None = None) -> None:
+        after = self.snapshot()
+        if after != before:
+            self.undo_stack.push(SnapshotCommand(self, text, before, after, merge_key))
+
+    def can_place(self, part_id: str, slot: int | None = None) -> PlaceResult:
+        return self.build.can_place(part_id, slot)
+
+    def place(self, part_id: str, slot: int | None = None) -> PlaceResult:
+        before = self.snapshot()
+        result = self.build.place(part_id, slot)
+        if result:
+            _, part = self.catalog.find(part_id)
+            self._push(f"Add {part.name}", before)
+        return result
+
+    def remove(self, part_id: str, slot: int | None = None) -> None:
+        before = self.snapshot()
+        _, part = self.catalog.find(part_id)
+        self.build.remove(part_id, slot)
+        self._push(f"Remove {part.name}", before)
+
+    def can_move(self, from_slot: int, to_slot: int) -> PlaceResult:
+        return self.build.can_move(from_slot, to_slot)
+
+    def move(self, from_slot: int, to_slot: int) -> PlaceResult:
+        before = self.snapshot()
+        result = self.build.move(from_slot, to_slot)
+        if result:
+            self._push(f"Move GPU to slot {to_slot}", before)
+        return result
+
+    def set_quantity(self, part_id: str, quantity: int) -> PlaceResult:
+        before = self.snapshot()
+        result = self.build.set_quantity(part_id, quantity)
+        if result:
+            _, part = self.catalog.find(part_id)
+            self._push(f"{part.name}: quantity {quantity}", before)
+        return result
+
+    def set_workload(self, workload: Workload, merge_key: str | None = None) -> None:
+        """``merge_key`` names a continuous edit (a slider drag): consecutive edits merge into one step."""
+        if workload == self.build.workload:
+            return
+        before = self.snapshot()
+        self.build.set_workload(workload)
+        self._push("Change workload", before, merge_key)
+
+    def set_kind(self, kind: str) -> None:
+        before = self.snapshot()
+        self.build.set_kind(kind)
+        self._push(f"Build kind: {kind.replace('_', ' ')}", before)
+
+    def set_nodes(self, nodes: int) -> None:
+        before = self.snapshot()
+        self.build.set_nodes(nodes)
+        self._push(f"{nodes} nodes", before, merge_key="nodes")
+
+    def set_circuit(self, circuit_id: str | None) -> None:
+        before = self.snapshot()
+        self.build.set_circuit(circuit_id)
+        self._push("Change wall circuit", before)
+
+    def set_notes(self, notes: str) -> None:
+        before = self.snapshot()
+        self.build.set_notes(notes)
+        self._push("Edit notes", before, merge_key="notes")
+
+    # -- change propagation ----------------------------------------------------------------------
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.modified_changed.emit(not clean)
+
+    def _on_build_event(self, event: BuildEvent) -> None:
+        self.build_changed.emit(event)
+        self.schedule_analysis()
+
+    def schedule_analysis(self) -> None:
+        """Recompute on the next event-loop turn, but never more often than once per frame."""
+        if self._timer.isActive():
+            return
+        wait_s = max(0.0, self._last_analysis_s + FRAME_S - time.perf_counter())
+        self._timer.start(int(wait_s * 1000))
+
+    def recompute(self) -> Analysis:
+        self._timer.stop()
+        self._last_analysis_s = time.perf_counter()
+        self.analysis = analyze(self.build, self.catalog)
+        self.analysis_ready.emit(self.analysis)
+        return self.analysis

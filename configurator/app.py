@@ -31,10 +31,13 @@ def create_context():
 
     from configurator.catalog import open_catalog
     from configurator.paths import edition, user_config_dir
+    from configurator.store.userdb import UserDatabase, user_database_path
     from configurator.ui.context import AppContext
 
     settings = QSettings(str(user_config_dir() / "settings.ini"), QSettings.Format.IniFormat)
-    return AppContext(catalog=open_catalog(), edition=edition(), settings=settings)
+    user_db = UserDatabase(user_database_path())
+    user_db.start_session()
+    return AppContext(catalog=open_catalog(), edition=edition(), settings=settings, user_db=user_db)
 
 
 def run_app(smoke: str | None = None) -> int:
@@ -54,6 +57,15 @@ def run_app(smoke: str | None = None) -> int:
     from configurator.ui.main_window import MainWindow
 
     window = MainWindow(context)
+    if smoke:
+        try:
+            window.document.open(smoke)
+        except (ConfiguratorError, OSError) as exc:
+            print(f"configurator: error: {exc}", file=sys.stderr)
+            window.files.shutdown()
+            return 2
+    elif smoke is None:
+        window.files.offer_restore()
 
     if smoke is not None:
         class FirstPaint(QObject):
@@ -71,6 +83,7 @@ def run_app(smoke: str | None = None) -> int:
         window.show()
         app.exec()
         window.removeEventFilter(watcher)
+        window.files.shutdown()
         if watcher.painted_ms is None:
             print("configurator: error: the window never painted", file=sys.stderr)
             return 1
@@ -79,3 +92,4 @@ def run_app(smoke: str | None = None) -> int:
 
     window.show()
     return app.exec()
+

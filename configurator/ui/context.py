@@ -14,3 +14,4 @@ class AppContext:
     edition: str  # "internal" or "customer"
     settings: QSettings
     undo_stack: QUndoStack = field(default_factory=QUndoStack)
+    user_db: object | None = None  # configurator.store.userdb.UserDatabase

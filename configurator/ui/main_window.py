@@ -2,52 +2,178 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtGui import QAction, QFont
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QSplitter, QTableView
 
 from configurator import __version__
+from configurator.paths import resource
 from configurator.ui import hotkeys
+from configurator.ui.charts.chart_panel import ChartPanel
+from configurator.ui.document import BuildDocument
+from configurator.ui.file_controller import FileController
+from configurator.ui.icons import app_icon
+from configurator.ui.models.build_parts_model import BuildPartsModel
+from configurator.ui.views.build_view import BuildView
 from configurator.ui.views.catalog_browser import CatalogBrowser
+from configurator.ui.views.findings_view import FindingsView
 from configurator.ui.views.part_details import PartDetails
+from configurator.ui.views.price_summary import PriceSummary
+from configurator.ui.views.workload_panel import WorkloadPanel
+
+APP_TITLE = "AI Hardware Configurator"
+PRESENTATION_SCALE = 1.5  # font scale in presentation mode (trade-show screens, touch)
+PRESENTATION_STYLE = "QPushButton, QComboBox, QSpinBox, QDoubleSpinBox, QLineEdit { min-height: 44px; }" \
+                     " QSlider::handle:horizontal { width: 36px; }"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context, parent=None):
+    def __init__(self, context, ask=None, parent=None):
         super().__init__(parent)
         self.context = context
         self.setObjectName("main-window")
-        edition = "" if context.edition == "internal" else " — customer edition"
-        self.setWindowTitle(f"AI Hardware Configurator {__version__}{edition}")
+        self.setWindowIcon(app_icon())
+        self.document = BuildDocument(context.catalog, context.undo_stack, self)
+        self.files = FileController(self.document, context.user_db, self, ask=ask, parent=self)
 
-        self.details = PartDetails(context, self)
-        self.setCentralWidget(self.details)
+        self.build_view = BuildView(self.document, self)
+        self.parts_model = BuildPartsModel(self.document, self)
+        self.parts_table = QTableView(self)
+        self.parts_table.setObjectName("build-parts")
+        self.parts_table.setModel(self.parts_model)
+        self.parts_table.verticalHeader().setVisible(False)
+        self.parts_table.horizontalHeader().setStretchLastSection(True)
+        self.parts_table.setAcceptDrops(True)
+        self.parts_table.setDragEnabled(True)
+        self.charts = ChartPanel(self.document, self)
+        centre = QSplitter(Qt.Orientation.Vertical, self)
+        top = QSplitter(Qt.Orientation.Horizontal, centre)
+        top.addWidget(self.build_view)
+        top.addWidget(self.parts_table)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
+        centre.addWidget(top)
+        centre.addWidget(self.charts)
+        centre.setStretchFactor(0, 2)
+        centre.setStretchFactor(1, 3)
+        self.setCentralWidget(centre)
 
         self.catalog_browser = CatalogBrowser(context, self)
-        self.catalog_dock = QDockWidget("Catalog", self)
-        self.catalog_dock.setObjectName("dock-catalog")
-        self.catalog_dock.setWidget(self.catalog_browser)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.catalog_dock)
-        self.catalog_browser.part_selected.connect(self.details.show_part)
+        self.details = PartDetails(context, self)
+        self.workload = WorkloadPanel(self.document, self)
+        self.findings = FindingsView(self.document, self)
+        self.price = PriceSummary(self.document, context.edition, self)
+        self.catalog_dock = self._dock("Catalog", "dock-catalog", self.catalog_browser, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.details_dock = self._dock("Part", "dock-details", self.details, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.workload_dock = self._dock("Workload", "dock-workload", self.workload, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.findings_dock = self._dock("Checks", "dock-findings", self.findings, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.price_dock = self._dock("Price", "dock-price", self.price, Qt.DockWidgetArea.RightDockWidgetArea)
 
+        self.catalog_browser.part_selected.connect(self.details.show_part)
+        self.findings.parts_selected.connect(self.build_view.highlight_parts)
+        self.document.path_changed.connect(lambda _p: self._update_title())
+        self.document.modified_changed.connect(lambda _m: self._update_title())
+        self.files.recent_changed.connect(self._fill_recent)
+
+        self._base_font = QFont(QApplication.font())
         self._build_actions()
-        self.resize(1400, 860)
+        self._fill_recent(context.user_db.recent_files())
+        self._update_title()
+        self.resize(1600, 1000)
         self._restore_layout()
 
-    def _build_actions(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        quit_action = QAction("&Quit", self, shortcut=hotkeys.QUIT, triggered=self.close)
-        file_menu.addAction(quit_action)
-        view_menu = self.menuBar().addMenu("&View")
-        find = QAction("&Filter catalog", self, shortcut=hotkeys.FIND,
-                       triggered=lambda: self.catalog_browser.current_tab().filter_edit.setFocus())
-        view_menu.addAction(find)
-        view_menu.addAction(self.catalog_dock.toggleViewAction())
-        full = QAction("&Presentation mode", self, shortcut=hotkeys.FULL_SCREEN, checkable=True,
-                       toggled=lambda on: self.showFullScreen() if on else self.showNormal())
-        view_menu.addAction(full)
-        self.addActions([quit_action, find, full])
+    def _dock(self, title: str, name: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
 
+    # -- actions ---------------------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut=None, **kw) -> QAction:
+        action = QAction(text, self, **kw)
+        if shortcut is not None:
+            action.setShortcuts(shortcut if isinstance(shortcut, list) else [shortcut])
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        new_menu = file_menu.addMenu("&New")
+        self._action(new_menu, "&Workstation", lambda: self.files.new("workstation"), hotkeys.NEW)
+        self._action(new_menu, "&SXM server", lambda: self.files.new("sxm_server"))
+        self._action(new_menu, "&Cluster", lambda: self.files.new("cluster"))
+        self._action(file_menu, "&Open…", lambda: self.files.open(), hotkeys.OPEN)
+        examples = file_menu.addMenu("Open &example")
+        for path in sorted(resource("examples").glob("*.json")):
+            self._action(examples, path.stem, lambda _=False, p=path: self.files.open(p))
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self._action(file_menu, "&Save", lambda: self.files.save(), hotkeys.SAVE)
+        self._action(file_menu, "Save &as…", lambda: self.files.save_as(), hotkeys.SAVE_AS)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, hotkeys.QUIT)
+
+        edit = bar.addMenu("&Edit")
+        undo = self.document.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(hotkeys.UNDO)
+        redo = self.document.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(hotkeys.REDO)
+        edit.addActions([undo, redo])
+        self.addActions([undo, redo])
+        add = QAction("&Add selected part to build", self.catalog_browser)
+        add.setShortcuts(hotkeys.ADD_PART)
+        add.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        add.triggered.connect(self.add_selected_part)
+        self.catalog_browser.addAction(add)
+        edit.addAction(add)
+
+        view = bar.addMenu("&View")
+        self._action(view, "&Filter catalog", lambda: self.catalog_browser.current_tab().filter_edit.setFocus(),
+                     hotkeys.FIND)
+        self.presentation_action = self._action(view, "&Presentation mode", self.set_presentation, hotkeys.FULL_SCREEN,
+                                                checkable=True)
+        view.addSeparator()
+        for dock in (self.catalog_dock, self.details_dock, self.workload_dock, self.findings_dock, self.price_dock):
+            view.addAction(dock.toggleViewAction())
+
+    def _fill_recent(self, paths: list[str]) -> None:
+        self.recent_menu.clear()
+        for p in paths:
+            action = self.recent_menu.addAction(p)
+            action.triggered.connect(lambda _=False, path=p: self.files.open(path))
+        self.recent_menu.setEnabled(bool(paths))
+
+    # -- slots: build a command or call the core, nothing else -----------------------------------
+    def add_selected_part(self) -> None:
+        part = self.catalog_browser.current_tab().selected_part()
+        if part is None or self.catalog_browser.current_tab().kind in ("models", "engines"):
+            return
+        result = self.document.place(part.id)
+        if result:
+            self.statusBar().showMessage(f"Added {part.name}", 4000)
+        else:
+            self.statusBar().showMessage(f"Cannot add {part.name}: {' '.join(result.reasons)}", 8000)
+
+    def set_presentation(self, on: bool) -> None:
+        font = QFont(self._base_font)
+        if on:
+            font.setPointSizeF(self._base_font.pointSizeF() * PRESENTATION_SCALE)
+        QApplication.setFont(font)
+        self.setStyleSheet(PRESENTATION_STYLE if on else "")
+        self.showFullScreen() if on else self.showNormal()
+
+    def _update_title(self) -> None:
+        name = Path(self.document.path).name if self.document.path else "Untitled build"
+        edition = "" if self.context.edition == "internal" else " (customer edition)"
+        self.setWindowTitle(f"{name}[*] — {APP_TITLE} {__version__}{edition}")
+        self.setWindowModified(self.document.modified)
+
+    # -- layout memory ---------------------------------------------------------------------------
     def _restore_layout(self) -> None:
         settings = self.context.settings
         geometry = settings.value("window/geometry")
@@ -58,7 +184,11 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event) -> None:
+        if self.document.modified and not self.files.ask("Unsaved changes", "Quit without saving the build?"):
+            event.ignore()
+            return
         self.context.settings.setValue("window/geometry", self.saveGeometry())
         self.context.settings.setValue("window/state", self.saveState())
         self.context.settings.sync()
+        self.files.shutdown()
         super().closeEvent(event)

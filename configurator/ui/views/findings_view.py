@@ -1,0 +1,50 @@
+"""The findings panel: errors, warnings and info of the compatibility rules, live."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from configurator.ui.models.findings_model import PARTS_ROLE, FindingsModel
+
+
+class FindingsView(QWidget):
+    parts_selected = Signal(list)  # part ids named by the selected finding (build view highlights them)
+
+    def __init__(self, document, parent=None):
+        super().__init__(parent)
+        self.setObjectName("findings")
+        self.model = FindingsModel(self)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("findings-summary")
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table)
+        document.analysis_ready.connect(self.show_analysis)
+        if document.analysis is not None:
+            self.show_analysis(document.analysis)
+
+    def show_analysis(self, analysis) -> None:
+        self.model.set_findings(analysis.findings)
+        counts = {s: sum(1 for f in analysis.findings if f.severity == s) for s in ("error", "warning", "info")}
+        if counts["error"]:
+            text = f"<b style='color:#c62828'>{counts['error']} error(s)</b>: this build cannot be quoted"
+        else:
+            text = "<b style='color:#2e7d32'>No errors</b>: the build can be quoted"
+        text += f" · {counts['warning']} warning(s) · {counts['info']} note(s)"
+        self.summary.setText(text)
+
+    def _current_changed(self, current, _previous) -> None:
+        self.parts_selected.emit(current.data(PARTS_ROLE) or [] if current.isValid() else [])

@@ -7,10 +7,14 @@ import pytest
 def app_context(catalog, tmp_path, qapp):
     from PySide6.QtCore import QSettings
 
+    from configurator.store.userdb import UserDatabase
     from configurator.ui.context import AppContext
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    return AppContext(catalog=catalog, edition="internal", settings=settings)
+    user_db = UserDatabase(tmp_path / "user.sqlite")
+    user_db.start_session()
+    yield AppContext(catalog=catalog, edition="internal", settings=settings, user_db=user_db)
+    user_db.close()
 
 
 @pytest.fixture(autouse=True)

@@ -20,10 +20,11 @@ from configurator.core.build.placement import free_slot
 from configurator.core.errors import ConfiguratorError
 from configurator.core.buildfile.problems import Problems, show as _show
 from configurator.core.buildfile.workload import workload_from_dict, workload_to_dict
+from configurator.core.roi import RoiAssumptions, assumptions_to_dict, check_months, check_value
 
 SCHEMA_VERSION = 1
 TOP_KEYS = ("schema", "kind", "name", "chassis", "platform", "circuit", "nodes", "gpus", *ITEM_SECTIONS,
-            "workload", "notes")
+            "workload", "roi", "notes")
 KIND_NAMES = {"chassis": "chassis", "platforms": "platform", "gpus": "GPU", "psus": "PSU", "memory": "memory module",
               "storage": "drive", "network": "network card", "bridges": "NVLink bridge", "services": "service",
               "models": "model", "precisions": "precision", "engines": "serving engine"}
@@ -60,6 +61,8 @@ def to_dict(build: Build) -> dict:
     for section in ITEM_SECTIONS:
         data[section] = [{"id": i.part.id, "quantity": i.quantity} for i in build.items(section)]
     data["workload"] = workload_to_dict(build.workload)
+    if build.roi != RoiAssumptions():  # written only when edited: files stay readable by older versions
+        data["roi"] = assumptions_to_dict(build.roi)
     data["notes"] = build.notes
     return data
 
@@ -229,6 +232,10 @@ def from_dict(data, catalog: Catalog, source: str = "build file") -> Build:
             workload = workload_from_dict(data["workload"], catalog, p)
             if workload is not None:
                 build.set_workload(workload)
+        if data.get("roi") is not None:
+            assumptions = _read_roi(p, data["roi"])
+            if assumptions is not None:
+                build.set_roi(assumptions)
     if p.items:
         raise BuildFileError(source, p.items)
     return build
@@ -289,3 +296,36 @@ def _read_gpus(build: Build, catalog, p: Problems, value, limit: int) -> None:
     for gpu, qty in later:  # cards without a slot take the first free ones, after the placed cards
         for _ in range(qty):
             build.put_gpu(gpu, free_slot(build, gpu))
+
+
+def _read_roi(p: Problems, value) -> RoiAssumptions | None:
+    """The optional "roi" object: decimals as strings or numbers, months a whole number; missing fields take
+    their defaults, ``cloud_rate`` null means the catalog's rate."""
+    if not isinstance(value, dict):
+        p.add("$.roi", f"{_show(value)} is not an object")
+        return None
+    before = len(p.items)
+    known = {f for f in RoiAssumptions.__dataclass_fields__}
+    values: dict = {}
+    for key, item in value.items():
+        path = f"$.roi.{key}"
+        if key not in known:
+            p.add(path, "unknown key")
+        elif key == "months":
+            if p.is_int(item, path, 1):
+                try:
+                    values[key] = check_months(item)
+                except ConfiguratorError as exc:
+                    p.add(path, str(exc))
+        elif key == "cloud_rate" and item is None:
+            values[key] = None
+        elif isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            p.add(path, f"{_show(item)} is not a number")
+        else:
+            try:
+                values[key] = check_value(key, item)
+            except ConfiguratorError as exc:
+                p.add(path, str(exc))
+    if len(p.items) > before:
+        return None
+    return RoiAssumptions(**values)

@@ -1,0 +1,63 @@
+"""Recommendations: good/better/best builds for a workload, following the seed's decision tree.
+
+``recommend(request, catalog)`` picks the branch (request.py), assembles candidate builds from the catalog
+(assemble.py), keeps those the rules pass and the sizing core says fit (search.py), cuts them into tiers
+and explains each in a sentence or two with the figures of its analysis (explain.py). Every proposal's
+``analysis`` is the same ``analyze()`` the window and the compare view show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from configurator.core.analysis import Analysis, analyze
+from configurator.core.build import Build
+from configurator.core.recommend.explain import summarize
+from configurator.core.recommend.request import (
+    CLUSTER_PRETRAIN, MODES, SERVER_FINETUNE, SERVER_INFERENCE, SMALL_TEAM_USERS, WORKSTATION_FINETUNE,
+    WORKSTATION_INFERENCE, Request, branch_of, check_request,
+)
+from configurator.core.recommend.search import candidates, tiers
+
+TIERS = ("good", "better", "best")
+
+
+@dataclass(frozen=True)
+class Proposal:
+    tier: str  # "good", "better" or "best"
+    build: Build
+    analysis: Analysis
+    summary: str
+
+    @property
+    def price_total(self) -> Decimal:
+        return self.analysis.price.total
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    request: Request
+    branch: str
+    proposals: tuple[Proposal, ...]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def recommend(request: Request, catalog) -> Recommendation:
+    """Up to three proposals, ordered good, better, best (fewer when fewer distinct builds pass)."""
+    req = check_request(request, catalog)
+    branch = branch_of(req)
+    found, notes = candidates(req, catalog, branch)
+    proposals = []
+    for tier, cand in tiers(found, req.training, req.budget):
+        analysis = analyze(cand.build, catalog)
+        if analysis.has_errors or not analysis.fits or analysis.price is None:  # the search and analyze agree
+            notes.append(f"{cand.build.name} was dropped: the full analysis did not confirm it.")
+            continue
+        proposals.append(Proposal(tier, cand.build, analysis, summarize(cand.build, analysis, catalog)))
+    return Recommendation(req, branch, tuple(proposals), tuple(notes))
+
+
+__all__ = ["Request", "Proposal", "Recommendation", "recommend", "branch_of", "MODES", "TIERS",
+           "SMALL_TEAM_USERS", "WORKSTATION_INFERENCE", "SERVER_INFERENCE", "WORKSTATION_FINETUNE",
+           "SERVER_FINETUNE", "CLUSTER_PRETRAIN"]

@@ -8,7 +8,7 @@ charts, never an exception.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import numpy as np
@@ -16,6 +16,7 @@ import numpy as np
 from configurator.core.build import Build, to_system_spec
 from configurator.core.errors import ConfiguratorError
 from configurator.core.pricing import PriceSheet, price_build
+from configurator.core.roi import RoiResult, roi
 from configurator.core.rules import Finding, check
 from configurator.core.sizing import (
     DEFAULT_CONTEXTS, DEFAULT_GPU_COUNTS, DEFAULT_PROMPTS, DEFAULT_USERS, DecodeSweep, InferenceResult,
@@ -50,6 +51,8 @@ class Analysis:
     training: TrainingAnalysis | None = None
     sizing_problem: str | None = None  # why there are no sizing figures
     notes: tuple[str, ...] = field(default_factory=tuple)
+    roi: RoiResult | None = None  # on-premises against cloud under the build's ROI assumptions
+    roi_problem: str | None = None
 
     @property
     def has_errors(self) -> bool:
@@ -93,6 +96,16 @@ def _training(build: Build, catalog, system: SystemSpec) -> TrainingAnalysis:
 
 def analyze(build: Build, catalog, discount_percent: Decimal | int | str = 0,
             tax_percent: Decimal | int | str = 0) -> Analysis:
+    result = _analyze(build, catalog, discount_percent, tax_percent)
+    if result.price is None or not build.gpus:
+        return replace(result, roi_problem=result.price_problem or "Add a GPU to compare with cloud rental.")
+    try:
+        return replace(result, roi=roi(build, build.roi, catalog))
+    except ConfiguratorError as exc:
+        return replace(result, roi_problem=str(exc))
+
+
+def _analyze(build: Build, catalog, discount_percent, tax_percent) -> Analysis:
     findings = check(build)
     price: PriceSheet | None = None
     price_problem = None

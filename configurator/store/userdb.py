@@ -1,4 +1,5 @@
-"""The user database: autosaves, crash detection and recent files (quotes and customers come later).
+"""The user database: autosaves, crash detection, recent files, settings, customers and quotes
+(store/quotes.py).
 
 One SQLite file in the user's data directory, versioned by sqlite-utils migrations. Every
 multi-step write runs inside ``db.atomic()``.
@@ -40,6 +41,34 @@ def m001_sessions_and_autosave(db: Database) -> None:
 @migrations()
 def m002_recent_files(db: Database) -> None:
     db["recent_files"].create({"path": str, "opened_at": str}, pk="path", not_null={"opened_at"})
+
+
+@migrations()
+def m003_settings(db: Database) -> None:
+    # Per-installation values: the quote-number prefix (drawn once), the sales-engineer discount limit.
+    db["settings"].create({"key": str, "value": str}, pk="key", not_null={"value"})
+
+
+@migrations()
+def m004_customers_and_quotes(db: Database) -> None:
+    db["customers"].create(
+        {"id": int, "name": str, "company": str, "email": str, "phone": str, "address": str, "notes": str,
+         "created_at": str, "updated_at": str},
+        pk="id", not_null={"name", "created_at"},
+    )
+    # One row per revision. The customer is copied onto the row (customer_json) so an issued quote
+    # keeps the address it was sent to; money and percents are decimal strings (never REAL).
+    db["quotes"].create(
+        {"id": int, "prefix": str, "sequence": int, "revision": str, "status": str, "customer_id": int,
+         "customer_json": str, "build_json": str, "build_name": str, "issue_date": str, "valid_until": str,
+         "payment_terms": str, "warranty_json": str, "support_json": str, "discount_percent": str,
+         "line_discounts_json": str, "approval_code": str, "role": str, "tax_percent": str, "currency": str,
+         "exchange_rate": str, "notes": str, "price_json": str, "created_at": str, "issued_at": str},
+        pk="id", foreign_keys=[("customer_id", "customers", "id")],
+        not_null={"prefix", "sequence", "revision", "status", "customer_json", "build_json", "issue_date",
+                  "valid_until", "created_at"},
+    )
+    db["quotes"].create_index(["prefix", "sequence", "revision"], unique=True)
 
 
 def _now() -> str:

@@ -148,6 +148,19 @@ class BuildDocument(QObject):
         self.build.set_circuit(circuit_id)
         self._push("Change wall circuit", before)
 
+    def set_roi(self, assumptions, merge_key: str | None = "roi") -> None:
+        if assumptions == self.build.roi:
+            return
+        before = self.snapshot()
+        self.build.set_roi(assumptions)
+        self._push("Change ROI assumptions", before, merge_key)
+
+    def adopt(self, build: Build, text: str) -> None:
+        """Make ``build`` (e.g. a recommendation) the current build, as one undoable step."""
+        before = self.snapshot()
+        self.build.assign(build)
+        self._push(text, before)
+
     def set_notes(self, notes: str) -> None:
         before = self.snapshot()
         self.build.set_notes(notes)

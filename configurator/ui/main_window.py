@@ -21,6 +21,7 @@ from configurator.ui.views.catalog_browser import CatalogBrowser
 from configurator.ui.views.findings_view import FindingsView
 from configurator.ui.views.part_details import PartDetails
 from configurator.ui.views.price_summary import PriceSummary
+from configurator.ui.views.roi_panel import RoiPanel
 from configurator.ui.views.workload_panel import WorkloadPanel
 
 APP_TITLE = "AI Hardware Configurator"
@@ -65,17 +66,23 @@ class MainWindow(QMainWindow):
         self.workload = WorkloadPanel(self.document, self)
         self.findings = FindingsView(self.document, self)
         self.price = PriceSummary(self.document, context.edition, self)
+        self.roi = RoiPanel(self.document, self)
         self.catalog_dock = self._dock("Catalog", "dock-catalog", self.catalog_browser, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.details_dock = self._dock("Part", "dock-details", self.details, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.workload_dock = self._dock("Workload", "dock-workload", self.workload, Qt.DockWidgetArea.RightDockWidgetArea)
         self.findings_dock = self._dock("Checks", "dock-findings", self.findings, Qt.DockWidgetArea.RightDockWidgetArea)
         self.price_dock = self._dock("Price", "dock-price", self.price, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.roi_dock = self._dock("ROI", "dock-roi", self.roi, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.workload_dock, self.roi_dock)
+        self.workload_dock.raise_()
 
         self.catalog_browser.part_selected.connect(self.details.show_part)
         self.findings.parts_selected.connect(self.build_view.highlight_parts)
         self.document.path_changed.connect(lambda _p: self._update_title())
         self.document.modified_changed.connect(lambda _m: self._update_title())
         self.files.recent_changed.connect(self._fill_recent)
+        self.build_view.status_message.connect(self._status)
+        self.parts_model.refused.connect(self._status)
 
         self._base_font = QFont(QApplication.font())
         self._build_actions()
@@ -132,13 +139,19 @@ class MainWindow(QMainWindow):
         self.catalog_browser.addAction(add)
         edit.addAction(add)
 
+        tools = bar.addMenu("&Tools")
+        self._action(tools, "&Recommend a build…", self.open_wizard, hotkeys.WIZARD)
+        self._action(tools, "&Compare builds…", self.open_compare, hotkeys.COMPARE)
+        self._action(tools, "&Quote…", self.open_quote, hotkeys.QUOTE)
+
         view = bar.addMenu("&View")
         self._action(view, "&Filter catalog", lambda: self.catalog_browser.current_tab().filter_edit.setFocus(),
                      hotkeys.FIND)
         self.presentation_action = self._action(view, "&Presentation mode", self.set_presentation, hotkeys.FULL_SCREEN,
                                                 checkable=True)
         view.addSeparator()
-        for dock in (self.catalog_dock, self.details_dock, self.workload_dock, self.findings_dock, self.price_dock):
+        for dock in (self.catalog_dock, self.details_dock, self.workload_dock, self.findings_dock, self.price_dock,
+                     self.roi_dock):
             view.addAction(dock.toggleViewAction())
 
     def _fill_recent(self, paths: list[str]) -> None:
@@ -153,11 +166,40 @@ class MainWindow(QMainWindow):
         part = self.catalog_browser.current_tab().selected_part()
         if part is None or self.catalog_browser.current_tab().kind in ("models", "engines"):
             return
-        result = self.document.place(part.id)
+        result = self.build_view.add_part(part.id)
         if result:
             self.statusBar().showMessage(f"Added {part.name}", 4000)
         else:
             self.statusBar().showMessage(f"Cannot add {part.name}: {' '.join(result.reasons)}", 8000)
+
+    def open_wizard(self) -> None:
+        from configurator.ui.views.wizard import WizardDialog
+
+        wizard = WizardDialog(self.context, self)
+        wizard.build_chosen.connect(lambda build: self.document.adopt(build, "Use recommended build"))
+        wizard.exec()
+        wizard.deleteLater()
+
+    def open_compare(self) -> None:
+        from configurator.ui.views.compare_dialog import CompareDialog
+
+        dialog = CompareDialog(self.context, self.document, self)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def open_quote(self) -> None:
+        from configurator.ui.views.quote_dialog import QuoteDialog
+
+        self.document.recompute()
+        dialog = QuoteDialog(self.context, self.document, self)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def _status(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text, 8000)
+        else:
+            self.statusBar().clearMessage()
 
     def set_presentation(self, on: bool) -> None:
         font = QFont(self._base_font)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import html
 import math
 
+import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
+from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem
 
 BACKGROUND = "w"
 TEXT = "#333333"
@@ -37,6 +39,9 @@ MEMORY_SEGMENTS = (
     ("reserve", "Reserve", "#a0a0a0"),
 )
 
+AXIS_WIDTH_PX = 62  # room for a label and ticks like '12,000'
+AXIS_HEIGHT_PX = 40
+
 GB = 1e9  # decimal gigabytes, as marketed and as the sizing core reports capacity
 
 
@@ -45,16 +50,33 @@ def pen(color, width: float = 2.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine):
 
 
 def style_plot(plot: pg.PlotItem) -> None:
-    """Readable axes on a white background, no mouse panning (a touch screen must not scroll a chart away)."""
+    """Readable axes on a white background, no mouse panning (a touch screen must not scroll a chart away).
+
+    Axes are cached as pixmaps: they only change when the range does, and replaying their text on every
+    repaint was the largest cost of a live update. No grid in the window (pyqtgraph draws grid lines as part
+    of the axis, across the whole plot, and that doubled the repaint time); images for print get one."""
     for name in ("left", "bottom", "right", "top"):
         axis = plot.getAxis(name)
         axis.setPen(pg.mkPen(AXIS))
         axis.setTextPen(pg.mkPen(TEXT))
-    plot.showGrid(x=True, y=True, alpha=GRID_ALPHA)
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    # Fixed axis sizes: an axis that fits itself to its tick labels relayouts the plot (and repaints it a
+    # second time) whenever a label gets a digit longer.
+    for name in ("left", "right"):
+        plot.getAxis(name).setWidth(AXIS_WIDTH_PX)
+    for name in ("bottom", "top"):
+        plot.getAxis(name).setHeight(AXIS_HEIGHT_PX)
     plot.setMouseEnabled(x=False, y=False)
     plot.setMenuEnabled(False)
     plot.hideButtons()
     plot.vb.disableAutoRange()
+
+
+def add_legend(plot: pg.PlotItem, offset=(6, 4), **kwargs) -> pg.LegendItem:
+    legend = plot.addLegend(offset=offset, labelTextSize="8pt", labelTextColor=TEXT,
+                            brush=pg.mkBrush(255, 255, 255, 210), **kwargs)
+    legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # static: drawn once, then blitted
+    return legend
 
 
 def tooltip(title: str, *texts: str) -> str:
@@ -64,12 +86,12 @@ def tooltip(title: str, *texts: str) -> str:
 
 
 def nice_ceiling(value: float) -> float:
-    """The next 1-2-2.5-5 x 10^k at or above ``value``: axis ends that change only when the data moves a lot,
+    """The next 1-1.2-1.5-2-2.5-3-4-5-6-8 x 10^k at or above ``value``: axis ends that change only when the data moves a lot,
     so the axes keep their cached ticks during a slider drag."""
     if not math.isfinite(value) or value <= 0:
         return 1.0
     exp = math.floor(math.log10(value))
-    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+    for step in (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
         top = step * 10.0 ** exp
         if top >= value * (1 - 1e-9):
             return top
@@ -84,3 +106,125 @@ def log_span(lo: float, hi: float) -> tuple[float, float]:
     if b <= a:
         b = a + 1
     return float(a), float(b)
+
+
+def compact_number(value: float) -> str:
+    """1, 20, 500, 1k, 128k, 2M, 0.05: tick labels a visitor reads at a glance."""
+    v = float(f"{value:.3g}")
+    for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(v) >= div:
+            return f"{v / div:g}{suffix}"
+    return f"{v:g}"
+
+
+class LogAxis(pg.AxisItem):
+    """A log axis labelled 1, 2, 5, 10, 20, 50, ... in plain numbers (pyqtgraph writes 2·10¹)."""
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):
+        lo, hi = math.floor(minVal), math.ceil(maxVal)
+        decades = [float(d) for d in range(lo, hi + 1) if minVal - 1e-9 <= d <= maxVal + 1e-9]
+        between = [d + math.log10(m) for d in range(lo, hi + 1) for m in (2, 5)]
+        between = [v for v in between if minVal <= v <= maxVal]
+        if len(decades) > 4:  # many decades: label every decade only
+            return [(None, decades), (None, [])]
+        return [(None, decades), (None, between)]
+
+    def logTickStrings(self, values, scale, spacing):
+        return [compact_number(10.0 ** v * scale) for v in values]
+
+
+def log_axis(orientation: str) -> LogAxis:
+    axis = LogAxis(orientation)
+    axis.setPen(pg.mkPen(AXIS))
+    axis.setTextPen(pg.mkPen(TEXT))
+    axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    return axis
+
+
+class Marker(QGraphicsEllipseItem):
+    """The build's own point: a dot of fixed pixel size. Moving it is one setPos (a scatter item rebuilds
+    its spots on every setData, which costs more than the rest of a slider step).
+
+    ``xData``/``yData`` keep the point as given (before the log transform), like PlotDataItem's."""
+
+    def __init__(self, color=MARKER, size_px: float = 11.0, log_x: bool = False, log_y: bool = False):
+        r = size_px / 2.0
+        super().__init__(-r, -r, 2 * r, 2 * r)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+        self.setPen(pg.mkPen("w", width=1.5))
+        self.setBrush(pg.mkBrush(color))
+        self.setZValue(20)
+        self.log_x, self.log_y = log_x, log_y
+        self.xData = np.array([np.nan])
+        self.yData = np.array([np.nan])
+
+    def set_point(self, x: float, y: float) -> None:
+        self.xData = np.array([float(x)])
+        self.yData = np.array([float(y)])
+        vx = math.log10(x) if self.log_x else x
+        vy = math.log10(y) if self.log_y else y
+        ok = math.isfinite(vx) and math.isfinite(vy)
+        self.setVisible(ok)
+        if ok:
+            self.setPos(vx, vy)
+
+    def set_color(self, color) -> None:
+        if self.brush().color() != QColor(color):
+            self.setBrush(pg.mkBrush(color))
+
+
+def set_curve(item: pg.PlotDataItem, x: np.ndarray, y: np.ndarray) -> bool:
+    """``item.setData(x, y)`` unless it already holds exactly these arrays (a slider step leaves most curves
+    as they are; setData would still rebuild the path and re-emit the bounds). True if it changed."""
+    old_x, old_y = item.xData, item.yData
+    if (old_x is not None and old_y is not None and old_x.shape == x.shape and old_y.shape == y.shape
+            and np.array_equal(old_x, x) and np.array_equal(old_y, y, equal_nan=True)):
+        return False
+    item.setData(x, y)
+    return True
+
+
+class Label(QGraphicsItem):
+    """Text pinned to a point of the plot at a fixed pixel size, anchored like pyqtgraph's TextItem.
+
+    pyqtgraph's TextItem recomputes its transform while the scene prepares to paint, so a view-range change
+    repaints the whole chart a second time; this item ignores the view transform instead (one setPos)."""
+
+    def __init__(self, color=TEXT, anchor=(0.0, 1.0), bold: bool = False, size_pt: float = 9.0):
+        super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+        self.setZValue(30)
+        self._font = QFont()
+        self._font.setPointSizeF(size_pt)
+        self._font.setBold(bold)
+        self._metrics = QFontMetricsF(self._font)
+        self._color = QColor(color)
+        self._anchor = anchor
+        self._text = ""
+        self._rect = QRectF()
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:
+        if text == self._text:
+            return
+        self.prepareGeometryChange()
+        self._text = text
+        w, h = self._metrics.horizontalAdvance(text) + 4.0, self._metrics.height()
+        self._rect = QRectF(-self._anchor[0] * w, -self._anchor[1] * h, w, h)
+        self.update()
+
+    def setColor(self, color) -> None:
+        color = QColor(color)
+        if color != self._color:
+            self._color = color
+            self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter, option, widget=None) -> None:
+        painter.setFont(self._font)
+        painter.setPen(self._color)
+        painter.drawText(self._rect, int(Qt.AlignmentFlag.AlignCenter), self._text)

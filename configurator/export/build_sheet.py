@@ -1,0 +1,154 @@
+"""The technician's build sheet as blocks (Qt-free): parts with quantity and position, power budget
+and PSU/circuit notes, NVLink and NIC cabling, a firmware/BIOS notes field, and the 48-hour burn-in
+checklist with sign-off lines. No prices at all, so it is the same in both editions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from configurator.core.rules.memory import ram_gb, vram_gb
+from configurator.core.rules.power import power_budget
+from configurator.export.blocks import (
+    RIGHT, Checklist, Column, Document, Heading, KeyValues, Paragraph, SignOff, Table, WriteIn,
+)
+from configurator.export.quote_content import KIND_NAMES, system_summary
+
+if TYPE_CHECKING:
+    from configurator.core.analysis import Analysis
+    from configurator.core.build import Build
+    from configurator.export.branding import Branding
+
+BURN_IN_STEPS = (
+    "Visual inspection: seating of GPUs, DIMMs, NICs; power and fan cables routed clear of fans",
+    "Firmware: BIOS/BMC, GPU VBIOS and NIC firmware versions recorded below, updated to the release baseline",
+    "POST: all DIMMs and full memory size detected; every GPU and NIC enumerates at the expected PCIe width",
+    "OS image installed; NVIDIA driver and CUDA/DCGM installed; nvidia-smi shows every GPU",
+    "DCGM diagnostics level 3 passed on every GPU",
+    "Hour 0: 48-hour stress started (gpu-burn on all GPUs, CPU and memory stress); start time noted",
+    "NVMe: fio read/write run on every drive, SMART clean",
+    "Multi-GPU: NCCL all-reduce test at the expected bus bandwidth (skip for one GPU)",
+    "Hour 24: temperatures, clocks and wall power logged; no throttling, no ECC errors",
+    "Hour 48: stress stopped; no Xid errors, no ECC errors, no PCIe AER errors in the logs",
+    "Burn-in report saved and printed for the delivery",
+)
+
+
+def _positions(build: "Build") -> list[tuple[str, str, str, str]]:
+    """(part no., description, quantity per node, position) rows."""
+    rows: list[tuple[str, str, str, str]] = []
+    if build.chassis:
+        c = build.chassis
+        ru = f"{c.rack_units}U rack" if c.rack_units else "tower"
+        rows.append((c.id, c.name, "1", ru))
+    if build.platform:
+        p = build.platform
+        rows.append((p.id, p.name, "1", f"{p.sockets} CPU socket{'s' if p.sockets > 1 else ''} ({p.socket})"))
+    for placement in build.gpus:
+        g = placement.gpu
+        if placement.slot is None:
+            where = "unassigned: choose a slot"
+        elif build.on_board:
+            where = f"board socket {placement.slot}"
+        else:
+            width = g.slot_width or 1
+            where = f"slot {placement.slot}" if width == 1 else f"slots {placement.slot}-{placement.slot + width - 1}"
+        rows.append((g.id, g.name, "1", where))
+    bay = 1
+    for item in build.psus:
+        last = bay + item.quantity - 1
+        rows.append((item.part.id, item.part.name, str(item.quantity),
+                     f"PSU bay {bay}" if last == bay else f"PSU bays {bay}-{last}"))
+        bay = last + 1
+    if build.memory and build.platform:
+        channels = build.platform.memory_channels
+        dimms = build.count("memory")
+        per = f"{dimms / channels:g} per channel" if channels else ""
+        for item in build.memory:
+            rows.append((item.part.id, item.part.name, str(item.quantity),
+                         f"{channels} channels, {per}: fill per the board manual's population table"))
+    else:
+        rows += [(i.part.id, i.part.name, str(i.quantity), "DIMM slots") for i in build.memory]
+    rows += [(i.part.id, i.part.name, str(i.quantity), f"{i.part.form} ({i.part.interface})") for i in build.storage]
+    rows += [(i.part.id, i.part.name, str(i.quantity), f"PCIe Gen{i.part.pcie_gen} x{i.part.pcie_lanes} slot")
+             for i in build.network]
+    rows += [(i.part.id, i.part.name, str(i.quantity), "across the GPUs it joins") for i in build.bridges]
+    return rows
+
+
+def power_blocks(build: "Build", analysis: "Analysis") -> list:
+    b = power_budget(build)
+    per = " (per node)" if build.nodes > 1 else ""
+    pairs = [("GPUs", f"{b.gpu_w:,.0f} W"), ("CPUs", f"{b.cpu_w:,.0f} W"), ("Board, fans, base", f"{b.base_w:,.0f} W"),
+             ("NICs and drives", f"{b.devices_w:,.0f} W"), ("Full load", f"{b.load_w:,.0f} W"),
+             ("At the wall", f"{b.wall_w:,.0f} W (efficiency {b.wall_efficiency:.0%})"),
+             ("PSUs", f"{b.psu_count} x, {b.psu_nameplate_w:,.0f} W nameplate, {b.psu_usable_w:,.0f} W usable "
+                      f"({b.redundancy.upper() if b.redundancy != 'none' else 'no redundancy'})")]
+    if b.circuit is not None:
+        pairs.append(("Wall circuit", f"{b.circuit.name}: {b.circuit.continuous_w:,.0f} W continuous, "
+                                      f"{b.circuit.peak_w:,.0f} W peak"))
+    out: list = [Heading(f"Power budget{per}"), KeyValues(tuple(pairs))]
+    notes = [f for f in analysis.findings if f.code.startswith(("PSU_", "WALL_"))]
+    out += [Paragraph(f"{f.severity.capitalize()} ({f.code}): {f.message}", "small") for f in notes]
+    if b.low_line:
+        out.append(Paragraph("Low-line (100-127 V) input: server PSUs deliver their reduced 120 V rating.", "small"))
+    if b.redundancy == "n+n":
+        out.append(Paragraph("N+N: connect half of the PSUs to feed A and half to feed B (separate circuits).",
+                             "small"))
+    return out
+
+
+def cabling_blocks(build: "Build") -> list:
+    out: list = [Heading("NVLink and network cabling")]
+    if build.on_board:
+        out.append(Paragraph("NVLink: through the HGX baseboard (NVSwitch); no external NVLink cables.", "small"))
+    elif build.bridges:
+        for item in build.bridges:
+            br = item.part
+            slots = [p.slot for p in build.gpus if p.gpu.id in [g.strip() for g in br.gpus.split(",")]]
+            groups = [slots[i:i + br.ways] for i in range(0, len(slots), br.ways)][: item.quantity]
+            pairs = "; ".join("+".join(f"slot {s}" for s in g) for g in groups)
+            out.append(Paragraph(f"{item.quantity} x {br.name} ({br.ways}-way): join {pairs}.", "small"))
+    elif len(build.gpus) > 1:
+        out.append(Paragraph("No NVLink bridges: GPUs talk over PCIe.", "small"))
+    for item in build.network:
+        nic = item.part
+        fabric = "InfiniBand" if nic.fabric == "infiniband" else "Ethernet"
+        text = (f"{item.quantity} x {nic.name}: {nic.ports} port{'s' if nic.ports > 1 else ''} of "
+                f"{nic.speed_gbps:g} Gb/s {fabric} each.")
+        if nic.fabric == "infiniband" and item.quantity == len(build.gpus) and build.gpus:
+            text += (" One NIC per GPU: place NIC n on the PCIe switch of GPU n; cable NIC n of every node to "
+                     "leaf switch n (rail-optimised).")
+        out.append(Paragraph(text, "small"))
+    if build.nodes > 1:
+        out.append(Paragraph(f"Cluster: {build.nodes} identical nodes; label every cable with node and port.",
+                             "small"))
+    if len(out) == 1:
+        out.append(Paragraph("No GPUs or NICs to cable.", "small"))
+    return out
+
+
+def build_sheet_document(build: "Build", analysis: "Analysis", branding: "Branding", reference: str = "") -> Document:
+    name = build.name or "Configured system"
+    doc = Document("Build sheet", reference or name, branding.letterhead(), footer=branding.footer)
+    errors = [f for f in analysis.findings if f.severity == "error"]
+    if errors:
+        doc.banner = f"DO NOT BUILD: {len(errors)} compatibility error{'s' if len(errors) > 1 else ''}"
+    doc.add(
+        KeyValues((("System", name), ("Kind", KIND_NAMES.get(build.kind, build.kind)),
+                   ("Nodes", str(build.nodes)), ("GPUs", system_summary(build).split(": ", 1)[-1]),
+                   ("System memory", f"{ram_gb(build):,.0f} GB (GPU memory {vram_gb(build):,.0f} GB)"),
+                   ("Reference", reference or "-"))),
+        Heading("Parts and positions" + (" (per node)" if build.nodes > 1 else "")),
+        Table((Column("Part no.", 0.22), Column("Description", 0.40), Column("Qty", 0.06, RIGHT),
+               Column("Position", 0.32)), tuple(_positions(build)), caption="Parts and positions"),
+    )
+    if build.chassis is not None and build.chassis.airflow:
+        doc.add(Paragraph(f"Airflow: {build.chassis.airflow}", "small"))
+    doc.add(*[Paragraph(f"Error ({f.code}): {f.message}", "alert") for f in errors])
+    doc.add(*power_blocks(build, analysis), *cabling_blocks(build))
+    doc.add(Heading("Firmware and BIOS notes"),
+            WriteIn("Versions and settings (BIOS, BMC, GPU VBIOS, NIC firmware; Above 4G decoding, Resizable BAR, "
+                    "IOMMU, power profile)", lines=6))
+    doc.add(Heading("48-hour burn-in"), Paragraph(branding.burn_in_note, "small"), Checklist(BURN_IN_STEPS),
+            Heading("Sign-off", 2), SignOff(("Built by", "Burn-in by", "Quality check")))
+    return doc

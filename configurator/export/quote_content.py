@@ -1,0 +1,193 @@
+"""The quote document as blocks (Qt-free): letterhead, customer, line items, totals, workload
+summary with charts, compatibility status and terms.
+
+``quote_document`` refuses a build with error findings (QuoteError). The customer edition holds list
+prices only; the internal edition adds dealer cost and margin per line and the approval details.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from configurator.core.quotes import Approval, Quote, check_issuable
+from configurator.core.quotes.policy import APPROVED, PENDING_TEXT
+from configurator.export.blocks import (
+    RIGHT, Charts, Column, Document, Heading, KeyValues, Paragraph, Spacer, Table, Totals,
+)
+from configurator.export.formatting import amount, duration, ensure_customer_safe, gb, money, percent, rate
+
+if TYPE_CHECKING:
+    from configurator.core.analysis import Analysis
+    from configurator.core.build import Build
+    from configurator.core.pricing import PriceSheet
+    from configurator.export.branding import Branding
+
+KIND_NAMES = {"workstation": "Workstation", "sxm_server": "SXM server", "cluster": "Cluster"}
+LINE_COLUMNS = (
+    Column("#", 0.05, RIGHT), Column("Part no.", 0.20), Column("Description", 0.37),
+    Column("Qty", 0.06, RIGHT), Column("Unit price", 0.13, RIGHT), Column("Disc.", 0.06, RIGHT),
+    Column("Amount", 0.13, RIGHT),
+)
+
+
+def _name(catalog, getter: str, ident: str) -> str:
+    try:
+        return getattr(catalog, getter)(ident).name
+    except Exception:  # a name is decoration: an unknown id prints as itself
+        return ident
+
+
+def line_items_table(sheet: "PriceSheet") -> Table:
+    cur = sheet.currency
+    cols = tuple(Column(f"{c.title} ({cur})", c.width, c.align) if c.title in ("Unit price", "Amount") else c
+                 for c in LINE_COLUMNS)
+    rows = tuple(
+        (str(i), line.id, line.name, f"{line.quantity:,}", amount(line.unit_price),
+         percent(line.discount_percent) if line.discount_percent else "", amount(line.total))
+        for i, line in enumerate(sheet.lines, 1)
+    )
+    return Table(cols, rows, caption="Line items")
+
+
+def totals_block(sheet: "PriceSheet", approval: Approval) -> Totals:
+    cur = sheet.currency
+    label = "Discount"
+    if approval.pending:
+        label = f"Discount ({PENDING_TEXT})"
+    rows = [("Subtotal", money(sheet.subtotal, cur), False)]
+    if sheet.discount:
+        rows += [(label, money(-sheet.discount, cur), False), ("Net", money(sheet.net, cur), False)]
+    rows.append((f"Tax ({percent(sheet.tax_percent)})", money(sheet.tax, cur), False))
+    rows.append((f"Total {cur}", money(sheet.total, cur), True))
+    return Totals(tuple(rows))
+
+
+def workload_blocks(build: "Build", analysis: "Analysis") -> list:
+    catalog = build.catalog
+    w = build.workload
+    out: list = [Heading("Workload and expected performance")]
+    if w.kind == "inference":
+        inf = w.inference
+        out.append(KeyValues((
+            ("Workload", "Inference"), ("Model", _name(catalog, "model", inf.model_id)),
+            ("Precision", f"{_name(catalog, 'precision', inf.precision)} (KV cache {inf.kv_precision})"),
+            ("Concurrent users", f"{inf.users:,}"), ("Context per user", f"{inf.context_tokens:,} tokens"),
+            ("Serving engine", inf.engine),
+        )))
+    else:
+        tr = w.training
+        out.append(KeyValues((
+            ("Workload", f"Training ({tr.mode})"), ("Model", _name(catalog, "model", tr.model_id)),
+            ("Precision", tr.precision), ("Tokens to train", f"{tr.tokens:,.0f}"),
+            ("Sequence length", f"{tr.seq_len:,}"), ("Global batch", f"{tr.global_batch:,} sequences"),
+        )))
+    if analysis.inference is None and analysis.training is None:
+        out.append(Paragraph(f"No sizing figures: {analysis.sizing_problem or 'the workload cannot be sized.'}",
+                             "muted"))
+        return out
+    if analysis.inference is not None:
+        r = analysis.inference.result
+        m = r.memory
+        fit = "fits" if m.fits else "does NOT fit"
+        out.append(KeyValues((
+            ("Memory per GPU", f"{gb(m.total_bytes)} of {gb(m.capacity_bytes)}: {fit}"),
+            ("Users that fit at this context", f"{r.max_users_at_context:,}"),
+            ("Expected tokens/s per user", rate(r.per_user_tokens_per_s)),
+            ("Expected tokens/s aggregate", rate(r.aggregate_tokens_per_s)),
+            ("Time to first token", duration(r.ttft_s)),
+            ("Parallelism", f"tensor {r.tp} x pipeline {r.pp}"),
+        )))
+        out.append(Charts(("memory", "throughput")))
+    else:
+        r = analysis.training.result  # type: ignore[union-attr]
+        m = r.memory
+        fit = "fits" if m.fits else "does NOT fit"
+        out.append(KeyValues((
+            ("Memory per GPU", f"{gb(m.total_bytes)} of {gb(m.capacity_bytes)}: {fit}"),
+            ("Expected time to train", duration(r.train_time_s)),
+            ("Training throughput", rate(r.tokens_per_s)),
+            ("Communication share", f"{r.exposed_share * 100:.0f}% of each step"),
+        )))
+        out.append(Charts(("memory", "training")))
+    out.append(Paragraph("Figures are estimates from the sizing model for the workload above; real throughput "
+                         "depends on software versions and request patterns.", "muted"))
+    return out
+
+
+def compatibility_blocks(analysis: "Analysis") -> list:
+    warnings = [f for f in analysis.findings if f.severity == "warning"]
+    text = "Compatibility check passed: no errors"
+    text += f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}." if warnings else ", no warnings."
+    out: list = [Heading("Compatibility"), Paragraph(text, "strong")]
+    out += [Paragraph(f"Warning ({f.code}): {f.message}", "small") for f in warnings]
+    return out
+
+
+def system_summary(build: "Build") -> str:
+    gpus = ", ".join(f"{n * build.nodes} x {_name(build.catalog, 'gpu', gid)}" for gid, n in build.gpu_counts().items())
+    nodes = f", {build.nodes} nodes" if build.nodes > 1 else ""
+    return f"{KIND_NAMES.get(build.kind, build.kind)}{nodes}: {gpus or 'no GPU'}"
+
+
+def internal_blocks(sheet: "PriceSheet", approval: Approval, quote: Quote) -> list:
+    out: list = [Heading("Internal: dealer cost and margin (not for the customer)")]
+    if sheet.cost is None:
+        return out + [Paragraph("The catalog has no dealer cost for every line.", "muted")]
+    rows = tuple((l.id, amount(l.cost or Decimal(0)), amount(l.margin or Decimal(0))) for l in sheet.lines)
+    out.append(Table((Column("Part no.", 0.5), Column(f"Cost ({sheet.currency})", 0.25, RIGHT),
+                      Column(f"Margin ({sheet.currency})", 0.25, RIGHT)), rows, caption="Cost and margin"))
+    share = (sheet.margin / sheet.net * 100).quantize(Decimal("0.1")) if sheet.net else Decimal(0)
+    out.append(Totals((("Dealer cost", money(sheet.cost, sheet.currency), False),
+                       (f"Margin ({share}% of net)", money(sheet.margin, sheet.currency), True))))
+    state = {"approved": f"approved, code {quote.approval_code}", "pending": PENDING_TEXT}.get(
+        approval.state, "within the role's limit")
+    out.append(Paragraph(f"Discount {percent(approval.discount)} by {quote.role.replace('_', ' ')} "
+                         f"(limit {percent(approval.limit)}): {state}.", "small"))
+    return out
+
+
+def quote_document(quote: Quote, build: "Build", analysis: "Analysis", sheet: "PriceSheet", approval: Approval,
+                   branding: "Branding", edition: str = "customer") -> Document:
+    check_issuable(analysis.findings)
+    doc = Document("Quotation", quote.label, branding.letterhead(), footer=branding.footer, edition=edition)
+    if approval.pending:
+        doc.banner = f"Discount {PENDING_TEXT.upper()}: no binding offer until approved"
+    elif not quote.read_only:
+        doc.banner = "DRAFT: not yet issued"
+    if edition == "internal":
+        doc.banner = (doc.banner + " · " if doc.banner else "") + "INTERNAL EDITION: not for the customer"
+    base = analysis.price.currency if analysis.price is not None else "catalog currency"
+    rate_text = "" if quote.exchange_rate == 1 else f" (1 {base} = {quote.exchange_rate} {quote.currency})"
+    doc.add(
+        KeyValues((("Quote number", quote.number), ("Revision", quote.revision),
+                   ("Issue date", quote.issue_date.isoformat()), ("Valid until", quote.valid_until.isoformat()),
+                   ("Payment terms", quote.payment_terms_text), ("Currency", f"{quote.currency}{rate_text}"))),
+        Heading("Prepared for", 2), Paragraph("\n".join(quote.customer.printed_lines())),
+        Heading("System"), Paragraph(f"{quote.build_name or build.name or 'Configured system'}: "
+                                     f"{system_summary(build)}", "strong"),
+        line_items_table(sheet), totals_block(sheet, approval),
+    )
+    if approval.pending:
+        doc.add(Paragraph(f"The discount of {percent(approval.discount)} is {PENDING_TEXT}. Prices are "
+                          "confirmed once it is approved.", "alert"))
+    elif approval.state == APPROVED and edition == "internal":
+        doc.add(Paragraph(f"Discount approved (code {quote.approval_code}).", "small"))
+    doc.add(Spacer(), *workload_blocks(build, analysis), *compatibility_blocks(analysis))
+    doc.add(Heading("Terms"),
+            KeyValues((("Payment", quote.payment_terms_text),
+                       ("Validity", f"until {quote.valid_until.isoformat()}"),
+                       ("Tax", f"{percent(quote.tax_percent)}: {money(sheet.tax, sheet.currency)}")), columns=1))
+    if quote.warranty:
+        doc.add(Heading("Warranty", 2), *[Paragraph(l, "small") for l in quote.warranty])
+    if quote.support:
+        doc.add(Heading("Support", 2), *[Paragraph(l, "small") for l in quote.support])
+    doc.add(Heading("Terms and conditions", 2), *[Paragraph(t, "small") for t in branding.terms])
+    if edition == "internal":
+        doc.add(Spacer(), *internal_blocks(sheet, approval, quote))
+    else:
+        ensure_customer_safe(doc.texts(), "quote")
+    return doc
+
+
+__all__ = ["quote_document", "line_items_table", "totals_block"]

@@ -1,0 +1,77 @@
+"""The live charts of the open build: memory per GPU across the top, below it the inference charts
+(throughput, users that fit, time to first token) or the training chart, whichever the analysis holds.
+
+Connected to ``BuildDocument.analysis_ready``: every analysis (already debounced to one per frame by the
+document) updates the charts on show with ``setData``; nothing here computes a figure.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGridLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from configurator.core.workload import TRAINING
+from configurator.ui.charts.memory_chart import MemoryChart
+from configurator.ui.charts.throughput_chart import ThroughputChart
+from configurator.ui.charts.training_chart import TrainingChart
+from configurator.ui.charts.ttft_chart import TtftChart
+from configurator.ui.charts.users_fit_chart import UsersFitChart
+
+INFERENCE_CHARTS = ("throughput", "users_fit", "ttft")
+TRAINING_CHARTS = ("training",)
+
+
+class ChartPanel(QWidget):
+    def __init__(self, document, parent=None):
+        super().__init__(parent)
+        self.setObjectName("chartPanel")
+        self.document = document
+        self.charts = {
+            "memory": MemoryChart(),
+            "throughput": ThroughputChart(),
+            "users_fit": UsersFitChart(),
+            "ttft": TtftChart(),
+            "training": TrainingChart(),
+        }
+        inference_page = QWidget()
+        grid = QGridLayout(inference_page)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.charts["throughput"], 0, 0, 1, 2)
+        grid.addWidget(self.charts["users_fit"], 1, 0)
+        grid.addWidget(self.charts["ttft"], 1, 1)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
+        training_page = QWidget()
+        box = QVBoxLayout(training_page)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.charts["training"])
+        self.pages = QStackedWidget()
+        self.pages.addWidget(inference_page)
+        self.pages.addWidget(training_page)
+        self._page_charts = {inference_page: INFERENCE_CHARTS, training_page: TRAINING_CHARTS}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.charts["memory"], 1)
+        layout.addWidget(self.pages, 4)
+        self.analysis = None
+        document.analysis_ready.connect(self.show_analysis)
+        self.show_analysis(document.analysis)
+
+    @property
+    def showing(self) -> str:
+        """'inference' or 'training': which set of charts is on show."""
+        return "training" if self.pages.currentIndex() == 1 else "inference"
+
+    def visible_charts(self) -> list[str]:
+        return ["memory", *self._page_charts[self.pages.currentWidget()]]
+
+    def show_analysis(self, analysis) -> None:
+        self.analysis = analysis
+        if analysis is not None and analysis.training is not None:
+            training = True
+        elif analysis is not None and analysis.inference is not None:
+            training = False
+        else:  # nothing to size: keep the charts of the build's workload kind, in their empty state
+            training = self.document.build.workload.kind == TRAINING
+        self.pages.setCurrentIndex(1 if training else 0)
+        for name in self.visible_charts():
+            self.charts[name].show_analysis(analysis)

@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         self.files = FileController(self.document, context.user_db, self, ask=ask, parent=self)
 
         self.build_view = BuildView(self.document, self)
+        self.build_view.setMinimumHeight(420)  # eight slot rows plus two rows of part chips stay readable
         self.parts_model = BuildPartsModel(self.document, self)
         self.parts_table = QTableView(self)
         self.parts_table.setObjectName("build-parts")
@@ -50,15 +51,11 @@ class MainWindow(QMainWindow):
         self.parts_table.setDragEnabled(True)
         self.charts = ChartPanel(self.document, self)
         centre = QSplitter(Qt.Orientation.Vertical, self)
-        top = QSplitter(Qt.Orientation.Horizontal, centre)
-        top.addWidget(self.build_view)
-        top.addWidget(self.parts_table)
-        top.setStretchFactor(0, 3)
-        top.setStretchFactor(1, 2)
-        centre.addWidget(top)
+        centre.setObjectName("centre")
+        centre.addWidget(self.build_view)
         centre.addWidget(self.charts)
-        centre.setStretchFactor(0, 2)
-        centre.setStretchFactor(1, 3)
+        centre.setStretchFactor(0, 1)
+        centre.setStretchFactor(1, 1)
         self.setCentralWidget(centre)
 
         self.catalog_browser = CatalogBrowser(context, self)
@@ -69,6 +66,9 @@ class MainWindow(QMainWindow):
         self.roi = RoiPanel(self.document, self)
         self.catalog_dock = self._dock("Catalog", "dock-catalog", self.catalog_browser, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.details_dock = self._dock("Part", "dock-details", self.details, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.parts_dock = self._dock("Parts list", "dock-parts", self.parts_table, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.details_dock, self.parts_dock)
+        self.details_dock.raise_()
         self.workload_dock = self._dock("Workload", "dock-workload", self.workload, Qt.DockWidgetArea.RightDockWidgetArea)
         self.findings_dock = self._dock("Checks", "dock-findings", self.findings, Qt.DockWidgetArea.RightDockWidgetArea)
         self.price_dock = self._dock("Price", "dock-price", self.price, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -150,8 +150,8 @@ class MainWindow(QMainWindow):
         self.presentation_action = self._action(view, "&Presentation mode", self.set_presentation, hotkeys.FULL_SCREEN,
                                                 checkable=True)
         view.addSeparator()
-        for dock in (self.catalog_dock, self.details_dock, self.workload_dock, self.findings_dock, self.price_dock,
-                     self.roi_dock):
+        for dock in (self.catalog_dock, self.details_dock, self.parts_dock, self.workload_dock, self.findings_dock,
+                     self.price_dock, self.roi_dock):
             view.addAction(dock.toggleViewAction())
 
     def _fill_recent(self, paths: list[str]) -> None:

@@ -15,7 +15,7 @@ from configurator.ui.icons import severity_icon
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 10  # the core Finding
 PARTS_ROLE = Qt.ItemDataRole.UserRole + 11  # list of part ids the finding names
 
-COLUMNS = ("Severity", "Code", "Message")
+COLUMNS = ("", "Code", "Message")
 
 
 def _key(finding) -> tuple:
@@ -42,11 +42,11 @@ class FindingsModel(QAbstractTableModel):
         f = self._findings[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (f.severity, f.code, f.message)[column]
+            return ("", f.code, f.message)[column]  # severity shows as its icon (text in the tooltip)
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return severity_icon(f.severity)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f.message + (f"\nParts: {', '.join(f.parts)}" if f.parts else "")
+            return f"{f.severity}: {f.message}" + (f"\nParts: {', '.join(f.parts)}" if f.parts else "")
         if role == FINDING_ROLE:
             return f
         if role == PARTS_ROLE:

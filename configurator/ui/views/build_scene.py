@@ -29,7 +29,7 @@ TITLE_H = 30.0
 CHIP_H = 48.0  # touch-sized: a finger is about 9 mm, 48 px at 130 dpi
 CHIP_MIN_W = 200.0
 SLOT_LABEL_W = 44.0
-ROW_MIN_H, ROW_MAX_H = 36.0, 64.0
+ROW_MAX_H = 64.0  # slot row height; rows shrink to fit a short view
 SOCKET_MIN, SOCKET_MAX = 56.0, 150.0
 FABRIC_H = 40.0
 MAX_TILES = 8  # nodes drawn; the rest are identical and counted in the fabric label
@@ -175,7 +175,8 @@ def _slots(scene: BuildScene, build, area: QRectF, node: int, compact: bool = Fa
     """PCIe slot positions as rows; each card spans its width in rows."""
     chassis = build.chassis
     n = max(chassis.slot_positions, 1)
-    row_h = area.height() / n if compact else min(max(area.height() / n, ROW_MIN_H), ROW_MAX_H)
+    # Rows never spill over the part chips below: in a short view they shrink.
+    row_h = area.height() / n if compact else min(area.height() / n, ROW_MAX_H)
     tower_w = area.width() if compact else min(area.width(), 560.0)
     tower = QRectF(area.left() + (area.width() - tower_w) / 2, area.top(), tower_w, row_h * n)
     if not compact:

@@ -38,6 +38,9 @@ class FindingsView(QWidget):
 
     def show_analysis(self, analysis) -> None:
         self.model.set_findings(analysis.findings)
+        self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(1)
+        self.table.resizeRowsToContents()
         counts = {s: sum(1 for f in analysis.findings if f.severity == s) for s in ("error", "warning", "info")}
         if counts["error"]:
             text = f"<b style='color:#c62828'>{counts['error']} error(s)</b>: this build cannot be quoted"

@@ -163,21 +163,24 @@ class CatalogRepository:
         row = self.db.execute("select value from catalog_meta where key = 'edition'").fetchone()
         return row[0] if row else "customer"
 
-    @property
+    @cached_property
     def has_costs(self) -> bool:
         return schema.COST_TABLE in self.db.table_names()
 
-    def price(self, part_id: str) -> parts.PriceInfo | None:
-        row = self.db.execute(
-            "select id, list_price, currency, price_basis, source from prices where id = ?", [part_id]
-        ).fetchone()
-        if row is None:
-            return None
-        cost = None
+    @cached_property
+    def _price_table(self) -> dict[str, parts.PriceInfo]:
+        """Every price row, read once: the live analysis prices a build on every change."""
+        costs: dict[str, Decimal] = {}
         if self.has_costs:
-            c = self.db.execute("select cost from costs where id = ?", [part_id]).fetchone()
-            cost = Decimal(c[0]) if c else None
-        return parts.PriceInfo(row[0], Decimal(row[1]), row[2], row[3], row[4] or "", cost)
+            costs = {pid: Decimal(cost) for pid, cost in self.db.execute("select id, cost from costs")}
+        return {
+            pid: parts.PriceInfo(pid, Decimal(price), currency, basis, source or "", costs.get(pid))
+            for pid, price, currency, basis, source in self.db.execute(
+                "select id, list_price, currency, price_basis, source from prices")
+        }
+
+    def price(self, part_id: str) -> parts.PriceInfo | None:
+        return self._price_table.get(part_id)
 
     def prices(self) -> dict[str, parts.PriceInfo]:
-        return {pid: self.price(pid) for (pid,) in self.db.execute("select id from prices")}  # type: ignore[misc]
+        return dict(self._price_table)

@@ -139,3 +139,58 @@ def test_smoke_with_a_build_file(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "configurator", "--smoke", str(bad)], capture_output=True,
                           text=True, timeout=120, env=env)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def _all_visible_text(widget) -> str:
+    """Every text a person can read in the window: labels, buttons, table cells and headers, titles."""
+    from PySide6.QtCore import QAbstractItemModel
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QDockWidget, QLabel, QTextEdit
+
+    texts = [widget.windowTitle()]
+    for child in widget.findChildren(QLabel):
+        texts.append(child.text())
+    for child in widget.findChildren(QAbstractButton):
+        texts.append(child.text())
+    for child in widget.findChildren(QTextEdit):
+        texts.append(child.toPlainText())
+    for child in widget.findChildren(QDockWidget):
+        texts.append(child.windowTitle())
+    for view in widget.findChildren(QAbstractItemView):
+        model: QAbstractItemModel = view.model()
+        if model is None:
+            continue
+        for c in range(model.columnCount()):
+            texts.append(str(model.headerData(c, Qt.Orientation.Horizontal)))
+        for r in range(min(model.rowCount(), 200)):
+            for c in range(model.columnCount()):
+                texts.append(str(model.index(r, c).data()))
+    return "\n".join(t for t in texts if t)
+
+
+def test_customer_edition_window_shows_no_cost_or_margin(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from configurator.catalog import CatalogRepository
+    from configurator.catalog.build import build_catalog
+    from configurator.store.userdb import UserDatabase
+    from configurator.ui.context import AppContext
+    from configurator.ui.main_window import MainWindow
+
+    repo = CatalogRepository(build_catalog(tmp_path / "customer.sqlite", edition="customer"))
+    db = UserDatabase(tmp_path / "user.sqlite")
+    context = AppContext(catalog=repo, edition="customer", user_db=db,
+                         settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    win = MainWindow(context, ask=lambda *_: True)
+    qtbot.addWidget(win)
+    win.show()
+    for example in EXAMPLES:
+        win.files.open(example)
+        win.document.recompute()
+        win.catalog_browser.tabs["gpus"].table.selectRow(0)
+        text = _all_visible_text(win).lower()
+        assert "cost" not in text.replace("cost of", "").replace("cumulative cost", ""), example.name
+        assert "margin" not in text and "dealer" not in text, example.name
+        assert f"{win.document.analysis.price.total:,.2f}" in text  # the list total is there
+    win.close()
+    repo.close()
+    db.close()

@@ -1,10 +1,18 @@
-"""Starting the Qt application: `configurator` with no command, and `configurator --smoke`."""
+"""Starting the Qt application: `configurator` with no command, and `configurator --smoke`.
+
+Start-up recovery: a catalog or user database file that cannot be read is found before the window
+opens. The user is asked (``ask``) whether to rebuild the catalog from db/ (the damaged file is kept
+as ``.damaged``) or to move the damaged user database aside and start with an empty one; declining
+leaves every file as it is and exits with status 2. Where nobody can answer (--smoke, offscreen) the
+problem is one line on stderr and exit status 2.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 import time
+from typing import Any, Callable
 
 from configurator.core.errors import ConfiguratorError
 
@@ -26,33 +34,111 @@ def process_age_ms() -> float:
         return (time.perf_counter() - PROCESS_START) * 1000.0
 
 
-def create_context():
+# ask(title, question) -> yes?  None where nobody can answer (--smoke, an offscreen platform, tests).
+Ask = Callable[[str, str], bool]
+
+
+class StartupError(ConfiguratorError):
+    """The app cannot start; the message is one line naming the file and what to do."""
+
+
+def open_catalog_checked(ask: Ask | None):
+    """The catalog repository; a damaged catalog file is rebuilt from db/ only when ``ask`` agrees."""
+    from configurator.catalog.locate import CatalogDamagedError, DAMAGED_SUFFIX, open_catalog, rebuild_catalog
+
+    try:
+        return open_catalog()
+    except CatalogDamagedError as exc:
+        damaged = exc
+    if ask is None:
+        raise StartupError(f"{damaged}; start the app to rebuild it, or delete the file") from None
+    question = (f"The parts catalog cannot be read:\n{damaged.path}\n({damaged.reason})\n\n"
+                f"Rebuild it from the catalog sources shipped with the app? The damaged file is kept as "
+                f"{damaged.path.name}{DAMAGED_SUFFIX}; prices imported into it must be imported again.")
+    if not ask("Parts catalog damaged", question):
+        raise StartupError(f"{damaged}; not rebuilt, the file is left as it is") from None
+    rebuild_catalog(damaged.path)
+    return open_catalog()
+
+
+def open_user_db_checked(ask: Ask | None, path=None):
+    """The user database; a damaged file is moved aside (never deleted) for a fresh one only when ``ask`` agrees."""
+    from configurator.store.userdb import UserDatabase, UserDatabaseError, database_problem, quarantine
+    from configurator.store.userdb import user_database_path
+
+    path = path or user_database_path()
+    problem = database_problem(path)
+    if problem is None:
+        try:
+            return UserDatabase(path)
+        except UserDatabaseError as exc:
+            if "locked" in str(exc):  # another instance holds it: not damage, nothing to offer
+                raise StartupError(f"{exc}; is the app already running?") from None
+            problem = " ".join(str(exc.__context__ or exc).split())
+    where = f"the user database {path} is damaged ({problem})"
+    if ask is None:
+        raise StartupError(f"{where}; start the app to move it aside and start fresh") from None
+    question = (f"The user database (saved quotes, customers, autosaves, recent files) cannot be read:\n"
+                f"{path}\n({problem})\n\nMove the damaged file aside (it is kept, renamed "
+                f"{path.name}.damaged-<date>) and start with an empty user database?")
+    if not ask("User database damaged", question):
+        raise StartupError(f"{where}; not moved, the file is left as it is") from None
+    moved = quarantine(path)
+    print(f"configurator: the damaged user database was moved to {moved}", file=sys.stderr)
+    return UserDatabase(path)
+
+
+def create_context(ask: Ask | None = None):
     from PySide6.QtCore import QSettings
 
-    from configurator.catalog import open_catalog
     from configurator.paths import edition, user_config_dir
-    from configurator.store.userdb import UserDatabase, user_database_path
     from configurator.ui.context import AppContext
 
     settings = QSettings(str(user_config_dir() / "settings.ini"), QSettings.Format.IniFormat)
-    user_db = UserDatabase(user_database_path())
+    catalog = open_catalog_checked(ask)
+    user_db = open_user_db_checked(ask)
     user_db.start_session()
-    return AppContext(catalog=open_catalog(), edition=edition(), settings=settings, user_db=user_db)
+    return AppContext(catalog=catalog, edition=edition(), settings=settings, user_db=user_db)
 
 
-def run_app(smoke: str | None = None) -> int:
+def _dialog_ask(app) -> Ask | None:
+    """A yes/no message box, or None where no one can answer it (offscreen and minimal platforms)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    if app.platformName() in ("offscreen", "minimal"):
+        return None
+
+    def ask(title: str, question: str) -> bool:
+        answer = QMessageBox.warning(None, title, question,
+                                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                     QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    return ask
+
+
+_NOT_GIVEN: Any = object()
+
+
+def run_app(smoke: str | None = None, ask: Ask | None = _NOT_GIVEN) -> int:
+    """Run the app; 2 when it cannot start. ``ask`` answers start-up recovery questions (a message box
+    by default; with --smoke nobody answers: a damaged file is one line on stderr and exit status 2)."""
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("AI Hardware Configurator")
+    if ask is _NOT_GIVEN:
+        ask = None if smoke is not None else _dialog_ask(app)
     try:
-        context = create_context()
-    except ConfiguratorError as exc:
-        if smoke is not None:
-            print(f"configurator: error: {exc}", file=sys.stderr)
-            return 2
-        QMessageBox.critical(None, "Catalog problem", f"The parts catalog cannot be opened:\n{exc}")
+        context = create_context(ask)
+    except StartupError as exc:  # declined, or nobody to ask: the message is the whole story
+        print(f"configurator: error: {exc}", file=sys.stderr)
+        return 2
+    except (ConfiguratorError, OSError) as exc:
+        print(f"configurator: error: {exc}", file=sys.stderr)
+        if smoke is None and ask is not None:
+            QMessageBox.critical(None, "Cannot start", f"The configurator cannot start:\n{exc}")
         return 2
     from configurator.ui.main_window import MainWindow
 

@@ -4,17 +4,34 @@ The shipped sources in db/ are built into the user's data directory on first use
 needs no extra step and `catalog import-prices` can write even where the install is read-only.
 When the sources change (a new version), the catalog is rebuilt and earlier price imports are
 re-applied. CONFIGURATOR_CATALOG points at a catalog file to use as it is (tests, scripts).
+
+A catalog file that exists but cannot be read (not SQLite, damaged pages, missing tables) is never
+replaced silently: ``ensure_catalog`` raises CatalogDamagedError, and the app offers
+``rebuild_catalog``, which keeps the damaged file beside the new one.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
+from configurator.catalog import schema
 from configurator.catalog.build import build_catalog, sources_digest
-from configurator.catalog.repository import CatalogRepository
-from configurator.paths import edition, user_data_dir
+from configurator.catalog.repository import CatalogError, CatalogRepository
+from configurator.paths import app_root, edition, user_data_dir
+
+DAMAGED_SUFFIX = ".damaged"
+
+
+class CatalogDamagedError(CatalogError):
+    """The catalog file exists but is not a readable catalog; ``path`` names it, ``reason`` says why."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path = Path(path)
+        self.reason = " ".join(reason.split())[:200]  # quick_check may answer on several lines
+        super().__init__(f"the parts catalog {self.path} is damaged ({self.reason})")
 
 
 def user_catalog_path() -> Path:
@@ -22,6 +39,11 @@ def user_catalog_path() -> Path:
     if override:
         return Path(override)
     return user_data_dir() / f"catalog-{edition()}.sqlite"
+
+
+def shipped_catalog_path() -> Path:
+    """The catalog a frozen bundle ships, built from the same db/ (packaging/configurator.spec)."""
+    return app_root() / "catalog" / f"catalog-{edition()}.sqlite"
 
 
 def _stored_digest(path: Path) -> str | None:
@@ -36,20 +58,88 @@ def _stored_digest(path: Path) -> str | None:
         return None
 
 
+def catalog_problem(path: Path, all_tables: bool = True) -> str | None:
+    """Why an existing catalog file cannot be used, or None when it reads as a catalog.
+
+    ``all_tables=False`` asks only for a sound SQLite file with catalog_meta: a catalog built by an earlier
+    version may lack newer tables, and is rebuilt (not damaged). A file another process holds locked is
+    not damaged either (an OperationalError, reported as it is by the repository).
+    """
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.OperationalError:
+        return None  # cannot open at all (permissions): the repository reports it
+    try:
+        result = [r[0] for r in con.execute("pragma quick_check").fetchall()]
+        if result != ["ok"]:
+            return f"integrity check: {result[0]}"
+        tables = {r[0] for r in con.execute("select name from sqlite_master where type = 'table'")}
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return None
+        return str(exc)
+    except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
+        return str(exc)
+    finally:
+        con.close()
+    wanted = ("catalog_meta", *schema.TABLES) if all_tables else ("catalog_meta",)
+    missing = [t for t in wanted if t not in tables]
+    if missing:
+        return f"no {', '.join(missing[:3])} table" + ("s" if len(missing) > 1 else "")
+    return None
+
+
+def _install_fresh(path: Path) -> None:
+    """A new catalog at ``path``: the bundle's prebuilt one when it was built from these sources, else a build."""
+    shipped = shipped_catalog_path()
+    if shipped.exists() and _stored_digest(shipped) == sources_digest():
+        tmp = path.with_name(path.name + ".copying")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shipped, tmp)
+        os.replace(tmp, path)
+    else:
+        build_catalog(path, edition=edition())
+
+
 def ensure_catalog() -> Path:
     path = user_catalog_path()
-    if os.environ.get("CONFIGURATOR_CATALOG"):
+    override = bool(os.environ.get("CONFIGURATOR_CATALOG"))
+    current = path.exists() and _stored_digest(path) == sources_digest()
+    if path.exists():
+        reason = catalog_problem(path, all_tables=override or current)
+        if reason:
+            raise CatalogDamagedError(path, reason)
+    if override:
         return path
-    if not path.exists() or _stored_digest(path) != sources_digest():
+    if not current:
         from configurator.catalog.prices import carry_over_imports
 
         old = path.with_name(path.name + ".old")
         if path.exists():
             os.replace(path, old)
-        build_catalog(path, edition=edition())
+        _install_fresh(path)
         if old.exists():
             carry_over_imports(old, path)
             old.unlink()
+    return path
+
+
+def rebuild_catalog(path: Path | None = None) -> Path:
+    """Replace a damaged catalog with a fresh one from db/; the damaged file is kept as ``<name>.damaged``.
+
+    Prices imported into the damaged file cannot be trusted and are not carried over.
+    """
+    path = Path(path) if path is not None else user_catalog_path()
+    if path.exists():
+        os.replace(path, path.with_name(path.name + DAMAGED_SUFFIX))
+    for suffix in ("-wal", "-shm", "-journal"):  # stale SQLite side files would corrupt the new file
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.replace(side, path.with_name(path.name + DAMAGED_SUFFIX + suffix))
+    if os.environ.get("CONFIGURATOR_CATALOG"):
+        build_catalog(path, edition=edition())
+    else:
+        _install_fresh(path)
     return path
 
 

@@ -30,7 +30,9 @@ CURRENCY = re.compile(r"^[A-Z]{3}$")
 class PriceImportError(ConfiguratorError):
     def __init__(self, path: str, problems: list[str]):
         self.problems = problems
-        super().__init__(f"{path}: nothing imported; " + "; ".join(problems))
+        message = f"{path}: nothing imported; " + "; ".join(problems)
+        # one line, whatever a cell held (a quoted id may contain a line break)
+        super().__init__(message.replace("\r", "\\r").replace("\n", "\\n"))
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,18 @@ def parse_decimal(text: str | None) -> Decimal | None:
 
 
 def parse_price_csv(text: str, known_ids: set[str], allow_cost: bool, label: str = "price list") -> list[PriceRow]:
-    problems: list[str] = []
     if not text.strip():
         raise PriceImportError(label, ["the file is empty"])
-    reader = csv.reader(io.StringIO(text))
+    # newline=None: universal newlines, as a file read with read_text; a lone CR ends a line
+    reader = csv.reader(io.StringIO(text, newline=None))
+    try:
+        return _parse_rows(reader, known_ids, allow_cost, label)
+    except csv.Error as exc:  # e.g. a cell past csv's field size limit
+        raise PriceImportError(label, [f"line {reader.line_num}: not readable as CSV ({exc})"]) from None
+
+
+def _parse_rows(reader, known_ids: set[str], allow_cost: bool, label: str) -> list[PriceRow]:
+    problems: list[str] = []
     header = [h.strip() for h in next(reader)]
     if header[:2] != list(REQUIRED) or any(h not in OPTIONAL for h in header[2:]) or len(set(header)) != len(header):
         raise PriceImportError(

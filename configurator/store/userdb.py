@@ -154,6 +154,51 @@ class UserDatabase:
         return [r[0] for r in self.db.execute("select path from recent_files order by opened_at desc")]
 
 
+def database_problem(path: str | Path) -> str | None:
+    """Why the user database file cannot be used (not SQLite, damaged pages), or None when it is sound.
+
+    Run at start, before UserDatabase opens it: a damaged page may otherwise surface only later, in
+    the middle of an autosave. A missing file is fine (it is created); a file another process holds
+    locked is not damaged.
+    """
+    path = Path(path)
+    if not path.exists():
+        return None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.OperationalError:
+        return None  # cannot open at all (permissions): UserDatabase reports it
+    try:
+        result = [r[0] for r in con.execute("pragma quick_check").fetchall()]
+    except sqlite3.OperationalError as exc:
+        return None if ("locked" in str(exc) or "busy" in str(exc)) else str(exc)
+    except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
+        return " ".join(str(exc).split())
+    finally:
+        con.close()
+    return None if result == ["ok"] else "integrity check: " + " ".join(result[0].split())[:200]
+
+
+def quarantine(path: str | Path) -> Path:
+    """Move a damaged user database (and its SQLite side files) aside; returns where it went.
+
+    Nothing is deleted: saved quotes and customers may still be recoverable from the moved file.
+    """
+    path = Path(path)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    os.replace(path, target)
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.replace(side, target.with_name(target.name + suffix))
+    return target
+
+
 def user_database_path() -> Path:
     from configurator.paths import user_data_dir
 

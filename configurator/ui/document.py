@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
@@ -185,5 +186,6 @@ class BuildDocument(QObject):
         self._timer.stop()
         self._last_analysis_s = time.perf_counter()
         self.analysis = analyze(self.build, self.catalog)
-        self.analysis_ready.emit(self.analysis)
+        if shiboken6.isValid(self):  # the document may be deleted while its last analysis ran
+            self.analysis_ready.emit(self.analysis)
         return self.analysis

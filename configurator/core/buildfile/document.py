@@ -39,7 +39,9 @@ class BuildFileError(ConfiguratorError):
         self.problems = list(problems)
         shown = "; ".join(self.problems[:SHOWN_PROBLEMS])
         more = len(self.problems) - SHOWN_PROBLEMS
-        super().__init__(f"{source}: {shown}" + (f" (and {more} more problems)" if more > 0 else ""))
+        message = f"{source}: {shown}" + (f" (and {more} more problems)" if more > 0 else "")
+        # one line, whatever the file held (a key or id may contain a line break)
+        super().__init__(message.replace("\r", "\\r").replace("\n", "\\n"))
 
 
 # -- writing ----------------------------------------------------------------------------------------

@@ -240,15 +240,32 @@ def _board(scene: BuildScene, build, area: QRectF, node: int, compact: bool = Fa
             scene.targets.append(Target("socket", rect, "gpus", None, s, node=node))
 
 
+def _socket_size(n: int, width: float, height: float) -> float:
+    """Largest square socket that fits ``n`` sockets in a width x height area (best grid)."""
+    best = 0.0
+    for cols in range(1, n + 1):
+        rows = math.ceil(n / cols)
+        best = max(best, min((width - (cols + 1) * GAP) / cols, (height - (rows + 1) * GAP) / rows))
+    return best
+
+
 def _cluster(scene: BuildScene, build, area: QRectF) -> None:
     shown = min(build.nodes, MAX_TILES)
     scene.nodes_drawn = shown
-    cols = min(shown, 2 if shown <= 4 else 4)  # wide tiles keep the sockets big enough to hit
-    rows = math.ceil(shown / cols)
     tiles_h = area.height() - FABRIC_H - 2 * GAP
+    per_node = max(build.chassis.max_gpus if build.on_board else build.chassis.slot_positions, 1)
+
+    def socket_for(cols: int) -> float:
+        rows = math.ceil(shown / cols)
+        w = (area.width() - (cols - 1) * GAP) / cols - 2 * GAP
+        h = (tiles_h - (rows - 1) * GAP) / rows - 26.0 - GAP
+        return _socket_size(per_node, w, h)
+
+    # The tile grid that leaves each node's sockets (or slots) the most room to be seen and hit.
+    cols = max(range(1, shown + 1), key=socket_for)
+    rows = math.ceil(shown / cols)
     tile_w = (area.width() - (cols - 1) * GAP) / cols
-    aspect = 0.55 if build.on_board else 1.0  # a board of 4 x 2 sockets is wide; a slot column tall
-    tile_h = min((tiles_h - (rows - 1) * GAP) / rows, tile_w * aspect + 40.0)
+    tile_h = (tiles_h - (rows - 1) * GAP) / rows
     fabric_top = area.top() + rows * tile_h + (rows - 1) * GAP + 2 * GAP
     fabric = QRectF(area.left(), fabric_top, area.width(), FABRIC_H)
     nics = ", ".join(f"{i.quantity} × {i.part.name}" for i in build.network) or "no network cards yet"

@@ -24,7 +24,8 @@ from configurator.core.sizing import (
     prepare_inference, training_sweep, ttft_sweep, users_fit_sweep,
 )
 from configurator.core.system import SystemSpec
-from configurator.core.workload import INFERENCE
+from configurator.core.sizing import custom_arch
+from configurator.core.workload import CUSTOM_MODEL_ID, INFERENCE, Workload
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,17 @@ class Analysis:
         return None
 
 
+def resolve_model(model_id: str, workload: Workload, catalog):
+    """The architecture a workload names: a catalog model, or the user's custom one."""
+    if model_id == CUSTOM_MODEL_ID:
+        c = workload.custom
+        return custom_arch(c.params_b, c.layers, c.hidden, c.kv_heads, c.head_dim, heads=c.heads, name=c.name)
+    return catalog.model(model_id)
+
+
 def _inference(build: Build, catalog, system: SystemSpec) -> InferenceAnalysis:
     w = build.workload.inference
-    model = catalog.model(w.model_id)
+    model = resolve_model(w.model_id, build.workload, catalog)
     engine = catalog.engine(w.engine)
     setup = prepare_inference(
         model, system, catalog.precision(w.precision), catalog.precision(w.kv_precision),
@@ -85,7 +94,7 @@ def _inference(build: Build, catalog, system: SystemSpec) -> InferenceAnalysis:
 
 def _training(build: Build, catalog, system: SystemSpec) -> TrainingAnalysis:
     w = build.workload.training
-    model = catalog.model(w.model_id)
+    model = resolve_model(w.model_id, build.workload, catalog)
     precision = catalog.precision(w.precision)
     counts = np.union1d(DEFAULT_GPU_COUNTS, [float(system.total_gpus)])
     return TrainingAnalysis(

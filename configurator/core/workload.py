@@ -15,6 +15,7 @@ RECOMPUTE = ("none", "selective", "full")
 OPTIMIZERS = ("adamw", "adamw8bit", "sgd")
 PARALLEL = ("tp", "layer")
 ENGINES = ("llama.cpp", "vllm", "trtllm", "sglang")
+CUSTOM_MODEL_ID = "custom"  # model_id meaning "the architecture in Workload.custom", not a catalog model
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,22 @@ class TrainingWorkload:
 
 
 @dataclass(frozen=True)
+class CustomModel:
+    """A model the catalog does not have, entered by the user (SIZING.md 1: at least params, layers,
+    hidden, KV heads and head_dim). Dense GQA; the sizing core derives the rest."""
+
+    name: str = "Custom model"
+    params_b: float = 7.0  # billions of parameters
+    layers: int = 32
+    hidden: int = 4096
+    heads: int = 32
+    kv_heads: int = 8
+    head_dim: int = 128
+
+
+@dataclass(frozen=True)
 class Workload:
     kind: str = INFERENCE  # "inference" or "training"
     inference: InferenceWorkload = field(default_factory=InferenceWorkload)
     training: TrainingWorkload = field(default_factory=TrainingWorkload)
+    custom: CustomModel = field(default_factory=CustomModel)  # used where model_id == CUSTOM_MODEL_ID

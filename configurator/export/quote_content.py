@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from configurator.core.quotes import Approval, Quote, check_issuable
+from configurator.core.workload import CUSTOM_MODEL_ID
 from configurator.core.quotes.policy import APPROVED, PENDING_TEXT
 from configurator.export.blocks import (
     RIGHT, Charts, Column, Document, Heading, KeyValues, Paragraph, Spacer, Table, Totals,
@@ -36,6 +37,13 @@ def _name(catalog, getter: str, ident: str) -> str:
         return getattr(catalog, getter)(ident).name
     except Exception:  # a name is decoration: an unknown id prints as itself
         return ident
+
+
+def _model_name(catalog, workload, model_id: str) -> str:
+    if model_id == CUSTOM_MODEL_ID:
+        c = workload.custom
+        return f"{c.name} (custom, {c.params_b:g}B parameters)"
+    return _name(catalog, "model", model_id)
 
 
 def line_items_table(sheet: "PriceSheet") -> Table:
@@ -70,7 +78,7 @@ def workload_blocks(build: "Build", analysis: "Analysis") -> list:
     if w.kind == "inference":
         inf = w.inference
         out.append(KeyValues((
-            ("Workload", "Inference"), ("Model", _name(catalog, "model", inf.model_id)),
+            ("Workload", "Inference"), ("Model", _model_name(catalog, build.workload, inf.model_id)),
             ("Precision", f"{_name(catalog, 'precision', inf.precision)} (KV cache {inf.kv_precision})"),
             ("Concurrent users", f"{inf.users:,}"), ("Context per user", f"{inf.context_tokens:,} tokens"),
             ("Serving engine", inf.engine),
@@ -78,7 +86,7 @@ def workload_blocks(build: "Build", analysis: "Analysis") -> list:
     else:
         tr = w.training
         out.append(KeyValues((
-            ("Workload", f"Training ({tr.mode})"), ("Model", _name(catalog, "model", tr.model_id)),
+            ("Workload", f"Training ({tr.mode})"), ("Model", _model_name(catalog, build.workload, tr.model_id)),
             ("Precision", tr.precision), ("Tokens to train", f"{tr.tokens:,.0f}"),
             ("Sequence length", f"{tr.seq_len:,}"), ("Global batch", f"{tr.global_batch:,} sequences"),
         )))

@@ -92,3 +92,33 @@ def test_price_summary_hides_cost_in_customer_edition(qtbot, catalog):
     assert total in internal.label.text() and total in customer.label.text()
     assert "cost" in internal.label.text().lower()
     assert "cost" not in customer.label.text().lower() and "margin" not in customer.label.text().lower()
+
+
+def test_custom_model_is_sized_saved_and_reloaded(qtbot, catalog, tmp_path):
+    from configurator.core import buildfile
+    from configurator.core.workload import CUSTOM_MODEL_ID
+    from configurator.ui.views.workload_panel import WorkloadPanel
+
+    doc = _doc(catalog)
+    panel = WorkloadPanel(doc)
+    qtbot.addWidget(panel)
+    panel.model.setCurrentIndex(panel.model.findData(CUSTOM_MODEL_ID))
+    assert panel.custom_box.isVisibleTo(panel)
+    panel.custom_params.setValue(30.0)
+    panel.custom_ints["layers"].setValue(60)
+    panel.custom_ints["hidden"].setValue(6656)
+    panel.custom_ints["kv_heads"].setValue(8)
+    doc.recompute()
+    w = doc.build.workload
+    assert w.inference.model_id == CUSTOM_MODEL_ID and w.custom.params_b == 30.0 and w.custom.layers == 60
+    result = doc.analysis.inference.result
+    # weights follow the entered size: 30 B parameters at the Q4_K_M bits per weight, over the GPUs' split
+    per_gpu_expected = 30e9 * catalog.precision(w.inference.precision).bits_per_weight / 8
+    assert result.memory.weights_bytes * doc.analysis.system.gpus_per_node == __import__("pytest").approx(
+        per_gpu_expected, rel=0.02)
+    # KV per token from the entered shape: 2 x layers x kv_heads x head_dim x 2 bytes (fp16)
+    assert result.kv_bytes_per_token == 2 * 60 * 8 * 128 * 2
+    path = tmp_path / "custom.json"
+    doc.save(path)
+    again = buildfile.load(path, catalog)
+    assert again.workload.custom == w.custom and again.workload.inference.model_id == CUSTOM_MODEL_ID

@@ -27,7 +27,11 @@ AT_LEAST_ZERO = {"zero_stage"}  # every other whole number counts something and 
 
 
 def workload_to_dict(workload: wl.Workload) -> dict:
-    return dataclasses.asdict(workload)
+    data = dataclasses.asdict(workload)
+    # The custom architecture is written only when a section uses it: files stay as they were otherwise.
+    if wl.CUSTOM_MODEL_ID not in (workload.inference.model_id, workload.training.model_id):
+        del data["custom"]
+    return data
 
 
 def _field(cls, name: str, value, path: str, catalog: "Catalog", p: Problems):
@@ -60,6 +64,8 @@ def _field(cls, name: str, value, path: str, catalog: "Catalog", p: Problems):
     if name in CHOICES and value not in CHOICES[name]:
         p.add(path, f"'{value}' is not one of {', '.join(CHOICES[name])}")
         return None
+    if name == "model_id" and value == wl.CUSTOM_MODEL_ID:
+        return value  # the architecture is in $.workload.custom
     if name in CATALOG_IDS:
         try:
             getattr(catalog, CATALOG_IDS[name])(value)
@@ -96,13 +102,17 @@ def workload_from_dict(data, catalog: "Catalog", p: Problems) -> wl.Workload | N
         return None
     before = len(p.items)
     for key in data:
-        if key not in ("kind", "inference", "training"):
+        if key not in ("kind", "inference", "training", "custom"):
             p.add(f"{path}.{key}", "unknown key")
     kind = data.get("kind", wl.INFERENCE)
     if kind not in (wl.INFERENCE, wl.TRAINING):
         p.add(f"{path}.kind", f"{_show(kind)} is not '{wl.INFERENCE}' or '{wl.TRAINING}'")
     inference = _section(wl.InferenceWorkload, data.get("inference", {}), f"{path}.inference", catalog, p)
     training = _section(wl.TrainingWorkload, data.get("training", {}), f"{path}.training", catalog, p)
-    if len(p.items) > before or inference is None or training is None:
+    custom = _section(wl.CustomModel, data.get("custom", {}), f"{path}.custom", catalog, p)
+    if custom is not None and custom.head_dim * custom.kv_heads > custom.hidden * 8:
+        p.add(f"{path}.custom.kv_heads", f"{custom.kv_heads} KV heads of {custom.head_dim} do not fit a hidden size "
+                                         f"of {custom.hidden}")
+    if len(p.items) > before or inference is None or training is None or custom is None:
         return None
-    return wl.Workload(kind=kind, inference=inference, training=training)
+    return wl.Workload(kind=kind, inference=inference, training=training, custom=custom)

@@ -11,10 +11,13 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QSlider, QSpinBox, QVBoxLayout, QWidget,
+    QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QSlider, QSpinBox, QVBoxLayout,
+    QWidget,
 )
 
-from configurator.core.workload import ENGINES, INFERENCE, OPTIMIZERS, RECOMPUTE, TRAINING, Workload
+from configurator.core.workload import (
+    CUSTOM_MODEL_ID, ENGINES, INFERENCE, OPTIMIZERS, RECOMPUTE, TRAINING, CustomModel, Workload,
+)
 
 MODES = [("Inference", None), ("Full fine-tune", "full"), ("LoRA", "lora"), ("QLoRA", "qlora"),
          ("Pretraining", "pretrain")]
@@ -70,9 +73,32 @@ class WorkloadPanel(QWidget):
         self.model = QComboBox(self)
         for m in catalog.models():
             self.model.addItem(f"{m.name} ({m.params_b:g}B)", m.id)
+        self.model.addItem("Custom model…", CUSTOM_MODEL_ID)
         top = QFormLayout()
         top.addRow("Workload", self.mode)
         top.addRow("Model", self.model)
+
+        # -- custom architecture (SIZING.md 1: params, layers, hidden, KV heads, head_dim) ------
+        self.custom_box = QGroupBox("Custom model", self)
+        self.custom_name = QLineEdit(self)
+        self.custom_name.setMaxLength(80)
+        self.custom_params = QDoubleSpinBox(self)
+        self.custom_params.setRange(0.01, 10_000)
+        self.custom_params.setDecimals(2)
+        self.custom_params.setSuffix(" B parameters")
+        self.custom_ints: dict[str, QSpinBox] = {}
+        cform = QFormLayout(self.custom_box)
+        cform.addRow("Name", self.custom_name)
+        cform.addRow("Size", self.custom_params)
+        for field_name, label, low, high in (("layers", "Layers", 1, 1000), ("hidden", "Hidden size", 64, 131_072),
+                                             ("heads", "Attention heads", 1, 1024), ("kv_heads", "KV heads", 1, 1024),
+                                             ("head_dim", "Head dimension", 16, 1024)):
+            spin = QSpinBox(self)
+            spin.setRange(low, high)
+            spin.setKeyboardTracking(False)
+            self.custom_ints[field_name] = spin
+            cform.addRow(label, spin)
+        self.custom_params.setKeyboardTracking(False)
 
         # -- inference -------------------------------------------------------------------------
         self.inference_box = QGroupBox("Inference", self)
@@ -150,6 +176,7 @@ class WorkloadPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.custom_box)
         layout.addWidget(self.inference_box)
         layout.addWidget(self.training_box)
         layout.addStretch(1)
@@ -172,8 +199,9 @@ class WorkloadPanel(QWidget):
         self.users.spin.valueChanged.connect(lambda _=None: self._commit("users"))
         self.context.spin.valueChanged.connect(lambda _=None: self._commit("context"))
         for spin in (self.prompt, self.output, self.seq, self.micro_batch, self.global_batch, self.lora_rank,
-                     self.tokens, self.mfu):
+                     self.tokens, self.mfu, self.custom_params, *self.custom_ints.values()):
             spin.valueChanged.connect(lambda _=None: self._commit())
+        self.custom_name.editingFinished.connect(lambda: self._commit())
 
     def current_workload(self) -> Workload:
         w = self.document.build.workload
@@ -193,7 +221,11 @@ class WorkloadPanel(QWidget):
             recompute=self.recompute.currentData(), optimizer=self.optimizer.currentData(),
             lora_rank=self.lora_rank.value(), mfu=self.mfu.value() / 100.0,
         )
-        return Workload(kind=INFERENCE if mode is None else TRAINING, inference=inference, training=training)
+        custom = CustomModel(name=self.custom_name.text().strip() or "Custom model",
+                             params_b=round(self.custom_params.value(), 2),
+                             **{k: spin.value() for k, spin in self.custom_ints.items()})
+        return Workload(kind=INFERENCE if mode is None else TRAINING, inference=inference, training=training,
+                        custom=custom)
 
     def _commit(self, merge_key: str | None = None) -> None:
         if self._updating:
@@ -237,6 +269,11 @@ class WorkloadPanel(QWidget):
             self.global_batch.setValue(t.global_batch)
             self.lora_rank.setValue(t.lora_rank)
             self.mfu.setValue(t.mfu * 100.0)
+            c = w.custom
+            self.custom_name.setText(c.name)
+            self.custom_params.setValue(c.params_b)
+            for k, spin in self.custom_ints.items():
+                spin.setValue(getattr(c, k))
             self._show_boxes()
         finally:
             self._updating = False
@@ -246,3 +283,4 @@ class WorkloadPanel(QWidget):
         self.inference_box.setVisible(not training)
         self.training_box.setVisible(training)
         self.lora_rank.setEnabled(MODES[self.mode.currentIndex()][1] in ("lora", "qlora"))
+        self.custom_box.setVisible(self.model.currentData() == CUSTOM_MODEL_ID)

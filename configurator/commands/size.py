@@ -61,6 +61,22 @@ def register(subparsers) -> None:
     p.set_defaults(func=handle)
 
 
+# Largest values that still describe real hardware or workloads; beyond them a number is a typo.
+LIMITS = {
+    "gpus": 1024,  # GPUs per node
+    "nodes": 100_000,
+    "nics": 1024,
+    "users": 1_000_000,
+    "context": 100_000_000,  # tokens per user (10x the longest context any model offers)
+    "prompt": 100_000_000,
+    "seq": 100_000_000,
+    "micro-batch": 1_000_000,
+    "global-batch": 100_000_000,
+    "lora-rank": 65_536,
+    "tokens": 1e16,  # tokens to train on (current frontier runs are ~1e13-1e14)
+}
+
+
 def _positive(name: str, value, allow_zero: bool = False) -> None:
     if value is None:
         return
@@ -68,6 +84,9 @@ def _positive(name: str, value, allow_zero: bool = False) -> None:
         raise InvalidInputError(f"--{name} must be a finite number")
     if value < 0 or (value == 0 and not allow_zero):
         raise InvalidInputError(f"--{name} must be {'zero or more' if allow_zero else 'at least 1'}, not {value:g}")
+    limit = LIMITS.get(name)
+    if limit is not None and value > limit:
+        raise InvalidInputError(f"--{name} {value:g} is more than {limit:g}, beyond any real system or workload")
 
 
 def _system(args, gpu) -> SystemSpec:

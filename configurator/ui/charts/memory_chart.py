@@ -63,6 +63,16 @@ class MemoryChart(PlotChart):
         self._title = ""
         self.set_range(p.vb, y=Y_RANGE)
 
+    # A legend entry needs about this many pixels; a narrower chart (a quote page) wraps it into two rows.
+    LEGEND_ENTRY_PX = 110
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)  # pyqtgraph also calls this with None while it builds the view
+        legend = getattr(self, "legend", None)
+        if legend is not None:
+            wide = self.width() >= self.LEGEND_ENTRY_PX * len(MEMORY_SEGMENTS)
+            legend.setColumnCount(len(MEMORY_SEGMENTS) if wide else 3)  # a no-op when unchanged
+
     def problem(self, analysis) -> str | None:
         if analysis.inference is not None or analysis.training is not None:
             return None

@@ -89,10 +89,10 @@ def catalog_problem(path: Path, all_tables: bool = True) -> str | None:
     return None
 
 
-def _install_fresh(path: Path) -> None:
+def _install_fresh(path: Path, digest: str | None = None) -> None:
     """A new catalog at ``path``: the bundle's prebuilt one when it was built from these sources, else a build."""
     shipped = shipped_catalog_path()
-    if shipped.exists() and _stored_digest(shipped) == sources_digest():
+    if shipped.exists() and _stored_digest(shipped) == (digest or sources_digest()):
         tmp = path.with_name(path.name + ".copying")
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shipped, tmp)
@@ -104,9 +104,10 @@ def _install_fresh(path: Path) -> None:
 def ensure_catalog() -> Path:
     path = user_catalog_path()
     override = bool(os.environ.get("CONFIGURATOR_CATALOG"))
-    current = path.exists() and _stored_digest(path) == sources_digest()
+    digest = None if override else sources_digest()  # hashes every db/ file: once per start at most
+    current = override or (path.exists() and _stored_digest(path) == digest)
     if path.exists():
-        reason = catalog_problem(path, all_tables=override or current)
+        reason = catalog_problem(path, all_tables=current)
         if reason:
             raise CatalogDamagedError(path, reason)
     if override:
@@ -117,7 +118,7 @@ def ensure_catalog() -> Path:
         old = path.with_name(path.name + ".old")
         if path.exists():
             os.replace(path, old)
-        _install_fresh(path)
+        _install_fresh(path, digest)
         if old.exists():
             carry_over_imports(old, path)
             old.unlink()

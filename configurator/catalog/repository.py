@@ -131,11 +131,15 @@ class CatalogRepository:
     def engine_efficiency(self, engine_id: str, gpu_class: str) -> parts.EngineEfficiency:
         """Factors for this engine on this GPU class, else the engine's '*' row."""
         self.engine(engine_id)
-        rows = {(e.engine_id, e.gpu_class): e for e in self.list("engine_efficiency")}
+        rows = self._efficiency_index
         found = rows.get((engine_id, gpu_class)) or rows.get((engine_id, "*"))
         if found is None:
             raise CatalogError(f"no efficiency factors for engine '{engine_id}' in the catalog")
         return found
+
+    @cached_property
+    def _efficiency_index(self) -> dict[tuple[str, str], parts.EngineEfficiency]:
+        return {(e.engine_id, e.gpu_class): e for e in self.list("engine_efficiency")}
 
     def cloud_rate(self, gpu_id: str) -> parts.CloudRate | None:
         return next((r for r in self.list("cloud_rates") if r.gpu_id == gpu_id), None)

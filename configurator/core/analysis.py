@@ -34,6 +34,9 @@ class InferenceAnalysis:
     decode: DecodeSweep  # users 1..512 at the chosen context: shape (512, 1)
     users_fit: UsersFitSweep  # against context length
     ttft: TtftSweep  # against prompt length, at the chosen users
+    users: int  # the chosen operating point (the workload's), marked on the charts
+    context_tokens: int
+    prompt_tokens: int
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ def _inference(build: Build, catalog, system: SystemSpec) -> InferenceAnalysis:
         decode=decode_sweep(setup, DEFAULT_USERS, np.array([float(w.context_tokens)]), float(w.prompt_tokens)),
         users_fit=users_fit_sweep(setup, DEFAULT_CONTEXTS, float(w.prompt_tokens)),
         ttft=ttft_sweep(setup, DEFAULT_PROMPTS, w.users),
+        users=w.users, context_tokens=w.context_tokens, prompt_tokens=w.prompt_tokens,
     )
 
 
@@ -109,7 +113,7 @@ def analyze(build: Build, catalog, discount_percent: Decimal | int | str = 0,
     if result.price is None or not build.gpus:
         return replace(result, roi_problem=result.price_problem or "Add a GPU to compare with cloud rental.")
     try:
-        return replace(result, roi=roi(build, build.roi, catalog))
+        return replace(result, roi=roi(build, build.roi, catalog, sheet=result.price))
     except ConfiguratorError as exc:
         return replace(result, roi_problem=str(exc))
 

@@ -188,8 +188,9 @@ def _break_even_hours(hardware: Decimal, support: Decimal, months: int, gpus: in
     return None if hours > 24 else hours.quantize(Decimal("0.01"))
 
 
-def roi(build: "Build", assumptions: RoiAssumptions | None = None, catalog=None) -> RoiResult:
-    """The comparison for ``build`` under ``assumptions`` (default: the build's own)."""
+def roi(build: "Build", assumptions: RoiAssumptions | None = None, catalog=None, sheet=None) -> RoiResult:
+    """The comparison for ``build`` under ``assumptions`` (default: the build's own). ``sheet`` is the
+    build's PriceSheet when the caller already has it (the live analysis); else the build is priced here."""
     from configurator.core.pricing import price_build
     from configurator.core.rules.power import power_budget
 
@@ -197,7 +198,7 @@ def roi(build: "Build", assumptions: RoiAssumptions | None = None, catalog=None)
     catalog = catalog or build.catalog
     if not build.gpus:
         raise RoiError("the build has no GPU to compare with cloud GPU-hours")
-    sheet = price_build(build)
+    sheet = sheet if sheet is not None else price_build(build)
     counts = build.gpu_counts()
     gpu_id = counts.most_common(1)[0][0]
     gpu = next(p.gpu for p in build.gpus if p.gpu.id == gpu_id)

@@ -1,26 +1,19 @@
-"""The build's own operating point (chosen users, context, prompt, GPU count) as the analysis carries it.
-
-``Analysis`` holds the figures at the chosen point but not the workload itself; these read the point back
-from those figures exactly (aggregate = users / step and per-user = 1 / step, so their ratio is the user
-count; prefill tokens/s x prefill seconds is the prompt length), so a chart needs nothing but the analysis
-(the quote renders charts from an analysis alone).
-"""
+"""The build's own operating point (chosen users, context, prompt, GPU count) as the analysis carries it,
+so a chart needs nothing but the analysis (the quote renders charts from an analysis alone)."""
 
 from __future__ import annotations
 
 
 def chosen_users(analysis) -> int:
-    r = analysis.inference.result
-    return max(1, round(r.aggregate_tokens_per_s / r.per_user_tokens_per_s))
+    return analysis.inference.users
 
 
 def chosen_context(analysis) -> float:
-    return float(analysis.inference.decode.contexts[0])  # the decode sweep runs at the chosen context only
+    return float(analysis.inference.context_tokens)
 
 
 def chosen_prompt(analysis) -> float:
-    r = analysis.inference.result
-    return float(max(1, round(r.prefill_tokens_per_s * r.prefill_s)))
+    return float(analysis.inference.prompt_tokens)
 
 
 def chosen_gpus(analysis) -> int:

@@ -158,10 +158,8 @@ class WorkloadPanel(QWidget):
         self.mfu = QDoubleSpinBox(self)
         self.mfu.setRange(1, 100)
         self.mfu.setSuffix(" % MFU")
-        for spin in (self.seq, self.micro_batch, self.global_batch, self.lora_rank):
+        for spin in (self.seq, self.micro_batch, self.global_batch, self.lora_rank, self.tokens, self.mfu):
             spin.setKeyboardTracking(False)
-        self.tokens.setKeyboardTracking(False)
-        self.mfu.setKeyboardTracking(False)
         tform = QFormLayout(self.training_box)
         tform.addRow("Precision", self.train_precision)
         tform.addRow("Tokens to train", self.tokens)

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
-
-# The smoke test measures from process start; take the stamp before any heavy import.
-PROCESS_START = time.perf_counter()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,7 @@ from configurator.core.errors import ConfiguratorError
 def process_age_ms() -> float:
     """Milliseconds since this process was created (Linux: /proc, 10 ms tick resolution).
 
-    Elsewhere, falls back to the stamp __main__ takes before any heavy import.
+    Elsewhere, falls back to the stamp the package takes when it is first imported.
     """
     try:
         with open("/proc/self/stat", encoding="ascii") as fh:
@@ -29,7 +29,7 @@ def process_age_ms() -> float:
         start_s = start_ticks / os.sysconf("SC_CLK_TCK")
         return (time.clock_gettime(time.CLOCK_BOOTTIME) - start_s) * 1000.0
     except (OSError, ValueError, IndexError, AttributeError):
-        from configurator.__main__ import PROCESS_START
+        from configurator import PROCESS_START
 
         return (time.perf_counter() - PROCESS_START) * 1000.0
 

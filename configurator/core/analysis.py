@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from configurator.core.build import Build, to_system_spec
+from configurator.core.configuration import Build, to_system_spec
 from configurator.core.errors import ConfiguratorError
 from configurator.core.pricing import PriceSheet, price_build
 from configurator.core.roi import RoiResult, roi

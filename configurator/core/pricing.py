@@ -16,7 +16,7 @@ from configurator.core.errors import ConfiguratorError
 from configurator.core.money import ZERO, cents, check_percent, percent_of, to_decimal
 
 if TYPE_CHECKING:
-    from configurator.core.build import Build
+    from configurator.core.configuration import Build
 
 
 class PricingError(ConfiguratorError):

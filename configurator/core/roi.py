@@ -16,7 +16,7 @@ Conventions (say them next to the chart):
   running contract on top.
 
 Money is Decimal throughout. This module imports only money/errors at import time so that
-core/build can keep the assumptions on a Build without an import cycle.
+core/configuration can keep the assumptions on a Build without an import cycle.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from configurator.core.errors import ConfiguratorError, InvalidInputError
 from configurator.core.money import ZERO, cents, to_decimal
 
 if TYPE_CHECKING:
-    from configurator.core.build import Build
+    from configurator.core.configuration import Build
 
 DAYS_PER_MONTH = Decimal("365.25") / Decimal(12)
 HORIZONS = (12, 24, 36)

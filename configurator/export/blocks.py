@@ -1,7 +1,7 @@
 """The content of a printed document as plain data (Qt-free): what export/pdf.py lays out on pages.
 
 Content builders (quote_content.py, build_sheet.py) turn core results into these blocks; they format
-figures the core computed, they never compute them. Tests can read a Document without Qt.
+figures the core computed, they never compute them. Tests can read a PaperDocument without Qt.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class Totals:
 
 @dataclass(frozen=True)
 class Charts:
-    """Chart images side by side; ``names`` as ui/charts/render.py knows them ('memory', 'throughput', ...)."""
+    """Chart images side by side; ``names`` as charts/render.py knows them ('memory', 'throughput', ...)."""
 
     names: tuple[str, ...]
     height_mm: float = 62.0
@@ -100,7 +100,7 @@ class Letterhead:
 
 
 @dataclass
-class Document:
+class PaperDocument:
     title: str  # "Quotation", "Build sheet"
     reference: str  # printed in the running header and footer: quote label or build name
     letterhead: Letterhead
@@ -109,7 +109,7 @@ class Document:
     footer: str = ""  # small print on every page (company registration)
     edition: str = "customer"
 
-    def add(self, *blocks) -> "Document":
+    def add(self, *blocks) -> "PaperDocument":
         self.blocks.extend(blocks)
         return self
 

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 from configurator.core.rules.memory import ram_gb, vram_gb
 from configurator.core.rules.power import power_budget
 from configurator.export.blocks import (
-    RIGHT, Checklist, Column, Document, Heading, KeyValues, Paragraph, SignOff, Table, WriteIn,
+    RIGHT, Checklist, Column, PaperDocument, Heading, KeyValues, Paragraph, SignOff, Table, WriteIn,
 )
 from configurator.export.quote_content import KIND_NAMES, system_summary
 
 if TYPE_CHECKING:
     from configurator.core.analysis import Analysis
-    from configurator.core.build import Build
+    from configurator.core.configuration import Build
     from configurator.export.branding import Branding
 
 BURN_IN_STEPS = (
@@ -127,9 +127,9 @@ def cabling_blocks(build: "Build") -> list:
     return out
 
 
-def build_sheet_document(build: "Build", analysis: "Analysis", branding: "Branding", reference: str = "") -> Document:
+def build_sheet_document(build: "Build", analysis: "Analysis", branding: "Branding", reference: str = "") -> PaperDocument:
     name = build.name or "Configured system"
-    doc = Document("Build sheet", reference or name, branding.letterhead(), footer=branding.footer)
+    doc = PaperDocument("Build sheet", reference or name, branding.letterhead(), footer=branding.footer)
     errors = [f for f in analysis.findings if f.severity == "error"]
     if errors:
         doc.banner = f"DO NOT BUILD: {len(errors)} compatibility error{'s' if len(errors) > 1 else ''}"

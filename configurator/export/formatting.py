@@ -14,7 +14,7 @@ from configurator.core.money import format_money
 # Symbols printed before the amount; other currencies print their code ("CHF 1,234.00").
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹", "KRW": "₩", "AUD": "A$",
            "CAD": "C$"}
-GB = 1e9  # decimal GB, as the charts (ui/charts/style.py) and the sizing core's capacities print
+GB = 1e9  # decimal GB, as the charts (charts/style.py) and the sizing core's capacities print
 
 # The customer edition must not show dealer cost or margin anywhere: not the figure, not the word.
 _INTERNAL_WORDS = re.compile(r"\b(costs?|margins?|dealer)\b", re.IGNORECASE)

@@ -15,9 +15,9 @@ from configurator.core.quotes import Approval, Quote, approval, check_issuable, 
 
 if TYPE_CHECKING:
     from configurator.core.analysis import Analysis
-    from configurator.core.build import Build
+    from configurator.core.configuration import Build
     from configurator.core.pricing import PriceSheet
-    from configurator.export.blocks import Document
+    from configurator.export.blocks import PaperDocument
     from configurator.export.branding import Branding
     from configurator.store.quotes import QuoteStore
 
@@ -31,7 +31,7 @@ class Exported:
 
 
 def quote_documents(quote: Quote, build: "Build", analysis: "Analysis", store: "QuoteStore",
-                    branding: "Branding", edition: str) -> tuple["Document", "PriceSheet", Approval]:
+                    branding: "Branding", edition: str) -> tuple["PaperDocument", "PriceSheet", Approval]:
     """The quote document for ``quote`` as it stands (draft or issued): for export and print preview."""
     from configurator.export.quote_content import quote_document
 

@@ -1,8 +1,8 @@
-"""Paint a laid-out Document onto a QPdfWriter (a PDF file) or a QPrinter (print preview).
+"""Paint a laid-out PaperDocument onto a QPdfWriter (a PDF file) or a QPrinter (print preview).
 
 Fonts: DejaVu Sans, registered from resources/fonts or the system's DejaVu directory, is embedded
 (subset) by Qt's PDF engine, so currency symbols (€ £ ¥ ₹) print on any machine. Chart images come
-from ui/charts/render.py (``render_chart_png(name, analysis, width_px, height_px)``). Files are
+from charts/render.py (``render_chart_png(name, analysis, width_px, height_px)``). Files are
 written to a temporary name and renamed, so a failed export leaves nothing behind.
 """
 
@@ -17,7 +17,7 @@ from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontDatabase, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
 from configurator.export import pdf_layout as L
-from configurator.export.blocks import Document
+from configurator.export.blocks import PaperDocument
 from configurator.export.formatting import ExportError
 
 PDF_DPI = 300
@@ -61,16 +61,16 @@ def register_fonts() -> bool:
 
 def default_chart_source() -> ChartSource | None:
     try:
-        from configurator.ui.charts.render import render_chart_png
+        from configurator.charts.render import render_chart_png
     except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("configurator.ui.charts"):
+        if exc.name and exc.name.startswith("configurator.charts"):
             return None
         raise
     return render_chart_png
 
 
 class _Painter:
-    def __init__(self, painter: QPainter, layout: L.Layout, document: Document, analysis, charts: ChartSource | None):
+    def __init__(self, painter: QPainter, layout: L.Layout, document: PaperDocument, analysis, charts: ChartSource | None):
         self.p, self.l, self.doc, self.analysis, self.charts = painter, layout, document, analysis, charts
 
     def text(self, rect: QRectF, text: str, style: str, flags: int = L.WRAP) -> None:
@@ -164,7 +164,7 @@ class _Painter:
                   f"{d.reference} · page {index + 1} of {count}", "muted", right)
 
 
-def paint(document: Document, device, analysis=None, charts: ChartSource | None = None) -> int:
+def paint(document: PaperDocument, device, analysis=None, charts: ChartSource | None = None) -> int:
     """Lay out and paint ``document`` on a QPdfWriter or QPrinter; returns the page count."""
     ensure_app()
     device.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
@@ -190,8 +190,8 @@ def paint(document: Document, device, analysis=None, charts: ChartSource | None 
     return len(layout.pages)
 
 
-def write_pdf(document: Document, path: str | Path, analysis=None, charts: ChartSource | None | bool = True) -> int:
-    """Write ``document`` to ``path`` atomically; ``charts=True`` uses ui/charts/render.py when present."""
+def write_pdf(document: PaperDocument, path: str | Path, analysis=None, charts: ChartSource | None | bool = True) -> int:
+    """Write ``document`` to ``path`` atomically; ``charts=True`` uses charts/render.py when present."""
     ensure_app()
     path = Path(path)
     source = default_chart_source() if charts is True else (charts or None)

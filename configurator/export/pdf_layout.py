@@ -1,4 +1,4 @@
-"""Lay a Document (export/blocks.py) out on A4 pages: positions only, measured with Qt font metrics.
+"""Lay a PaperDocument (export/blocks.py) out on A4 pages: positions only, measured with Qt font metrics.
 
 The layout is a list of pages, each a list of drawing operations in device units; export/pdf.py
 paints them with the letterhead, banner and footer once the page count is known ("page 2 of 3").
@@ -109,8 +109,12 @@ class Layout:
     def add(self, block, next_block=None) -> None:
         if isinstance(block, b.Heading):
             self._heading(block, next_block)
-        else:
-            getattr(self, f"_{type(block).__name__.lower()}")(block)
+            return
+        try:
+            place = self.PLACERS[type(block)]
+        except KeyError:
+            raise TypeError(f"no layout for a {type(block).__name__} block") from None
+        place(self, block)
 
     def _spacer(self, s: b.Spacer) -> None:
         self.y += self.mm(s.mm)
@@ -263,7 +267,22 @@ class Layout:
             self.y += row_h
 
 
-def lay_out(document: b.Document, dpi: float) -> Layout:
+    # Every block kind and the method that places it: adding a block kind to blocks.py without a row here
+    # fails loudly (test_pdf_layout_places_every_block_kind) instead of at print time.
+    PLACERS = {
+        b.Spacer: _spacer,
+        b.Paragraph: _paragraph,
+        b.KeyValues: _keyvalues,
+        b.Table: _table,
+        b.Totals: _totals,
+        b.Charts: _charts,
+        b.Checklist: _checklist,
+        b.WriteIn: _writein,
+        b.SignOff: _signoff,
+    }
+
+
+def lay_out(document: b.PaperDocument, dpi: float) -> Layout:
     layout = Layout(dpi, document.banner)
     for block, following in zip(document.blocks, [*document.blocks[1:], None]):
         layout.add(block, following)

@@ -14,13 +14,13 @@ from configurator.core.quotes import Approval, Quote, check_issuable
 from configurator.core.workload import CUSTOM_MODEL_ID
 from configurator.core.quotes.policy import APPROVED, PENDING_TEXT
 from configurator.export.blocks import (
-    RIGHT, Charts, Column, Document, Heading, KeyValues, Paragraph, Spacer, Table, Totals,
+    RIGHT, Charts, Column, PaperDocument, Heading, KeyValues, Paragraph, Spacer, Table, Totals,
 )
 from configurator.export.formatting import amount, duration, ensure_customer_safe, gb, money, percent, rate
 
 if TYPE_CHECKING:
     from configurator.core.analysis import Analysis
-    from configurator.core.build import Build
+    from configurator.core.configuration import Build
     from configurator.core.pricing import PriceSheet
     from configurator.export.branding import Branding
 
@@ -156,9 +156,9 @@ def internal_blocks(sheet: "PriceSheet", approval: Approval, quote: Quote) -> li
 
 
 def quote_document(quote: Quote, build: "Build", analysis: "Analysis", sheet: "PriceSheet", approval: Approval,
-                   branding: "Branding", edition: str = "customer") -> Document:
+                   branding: "Branding", edition: str = "customer") -> PaperDocument:
     check_issuable(analysis.findings)
-    doc = Document("Quotation", quote.label, branding.letterhead(), footer=branding.footer, edition=edition)
+    doc = PaperDocument("Quotation", quote.label, branding.letterhead(), footer=branding.footer, edition=edition)
     if approval.pending:
         doc.banner = f"Discount {PENDING_TEXT.upper()}: no binding offer until approved"
     elif not quote.read_only:

@@ -17,9 +17,9 @@ from PySide6.QtGui import QUndoStack
 
 from configurator.core import buildfile
 from configurator.core.analysis import Analysis, analyze
-from configurator.core.build import Build, BuildEvent, PlaceResult
+from configurator.core.configuration import Build, BuildEvent, PlaceResult
 from configurator.core.workload import Workload
-from configurator.ui.commands import SnapshotCommand
+from configurator.ui.undo import SnapshotCommand
 
 FRAME_S = 1 / 60  # recompute the analysis at most once per 60 Hz frame
 

@@ -16,9 +16,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from configurator.core import buildfile
-from configurator.core.build import Build
+from configurator.core.configuration import Build
 from configurator.core.errors import ConfiguratorError
-from configurator.ui.commands import SnapshotCommand
+from configurator.ui.undo import SnapshotCommand
 
 AUTOSAVE_MS = int(os.environ.get("CONFIGURATOR_AUTOSAVE_MS", "5000"))
 FILE_FILTER = "Build files (*.json);;All files (*)"

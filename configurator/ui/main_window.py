@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QSplitter,
 from configurator import __version__
 from configurator.paths import resource
 from configurator.ui import hotkeys
-from configurator.ui.charts.chart_panel import ChartPanel
+from configurator.ui.views.chart_panel import ChartPanel
 from configurator.ui.document import BuildDocument
 from configurator.ui.file_controller import FileController
 from configurator.ui.icons import app_icon

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from configurator.catalog import CatalogRepository  # noqa: E402
 from configurator.catalog.build import build_catalog  # noqa: E402
-from configurator.ui.charts.chart_panel import ChartPanel  # noqa: E402
+from configurator.ui.views.chart_panel import ChartPanel  # noqa: E402
 from configurator.ui.document import BuildDocument  # noqa: E402
 
 CHANGES = 200

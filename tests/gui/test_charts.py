@@ -11,10 +11,10 @@ import pytest
 from PySide6.QtGui import QImage
 
 from configurator.core.sizing import EXPLANATIONS
-from configurator.ui.charts.chart_panel import ChartPanel
-from configurator.ui.charts.render import CHART_TYPES, render_chart_png
-from configurator.ui.charts.style import GB, MARKER, NO_FIT
-from configurator.ui.charts.throughput_chart import split_fit
+from configurator.ui.views.chart_panel import ChartPanel
+from configurator.charts.render import CHART_TYPES, render_chart_png
+from configurator.charts.style import GB, MARKER, NO_FIT
+from configurator.charts.throughput_chart import split_fit
 from configurator.ui.document import BuildDocument
 from tests.conftest import ROOT
 

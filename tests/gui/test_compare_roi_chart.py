@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from configurator.core.buildfile import load
 from configurator.core.roi import RoiAssumptions, roi
-from configurator.ui.charts.roi_chart import RoiChart
+from configurator.charts.roi_chart import RoiChart
 from tests.unit.test_build_helpers import EXAMPLES
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from configurator.core.analysis import analyze
-from configurator.core.build import Build
+from configurator.core.configuration import Build
 from configurator.core.buildfile import load
 from configurator.core.money import format_money
 from configurator.core.rules.power import power_budget

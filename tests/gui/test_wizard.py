@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from configurator.core.build import Build, SXM_SERVER, WORKSTATION
+from configurator.core.configuration import Build, SXM_SERVER, WORKSTATION
 from configurator.core.recommend import Request, recommend
 from configurator.ui.views.wizard import BUTTON_HEIGHT, WizardDialog
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from configurator.core.build import Build, BuildEvent, to_system_spec
+from configurator.core.configuration import Build, BuildEvent, to_system_spec
 from configurator.core.errors import InvalidInputError
 from configurator.core.system import IB_NDR, NVLINK5, PCIE5
 from tests.unit.test_build_helpers import CLUSTER, SXM_SERVER, WORKSTATION, make

@@ -13,9 +13,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from configurator.core.build import ITEM_SECTIONS, KINDS, Build
+from configurator.core.configuration import ITEM_SECTIONS, KINDS, Build
 from configurator.core.buildfile import BuildFileError, loads
-from configurator.core.buildfile.document import TOP_KEYS
+from configurator.core.buildfile.file_format import TOP_KEYS
 from configurator.core.errors import ConfiguratorError
 from tests.conftest import ROOT
 

@@ -9,7 +9,7 @@ import pytest
 
 from configurator import cli
 from configurator.core.analysis import analyze
-from configurator.core.build import CLUSTER, SXM_SERVER, WORKSTATION
+from configurator.core.configuration import CLUSTER, SXM_SERVER, WORKSTATION
 from configurator.core.buildfile import from_dict, to_dict
 from configurator.core.errors import ConfiguratorError
 from configurator.core.recommend import (

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from configurator.core.build import to_system_spec
+from configurator.core.configuration import to_system_spec
 from configurator.core.buildfile import load
 from configurator.core.rules import check, has_errors
 from configurator.core.rules.memory import ram_gb, vram_gb

@@ -1,6 +1,6 @@
 """The build file format (docs/build-file.md): load with validation, save atomically."""
 
-from configurator.core.buildfile.document import (
+from configurator.core.buildfile.file_format import (
     SCHEMA_VERSION,
     BuildFileError,
     dumps,

@@ -12,7 +12,7 @@ from configurator.core import workload as wl
 from configurator.core.buildfile.problems import Problems, show as _show
 
 if TYPE_CHECKING:
-    from configurator.core.build.catalog import Catalog
+    from configurator.core.configuration.catalog import Catalog
 
 CHOICES = {
     "engine": wl.ENGINES,

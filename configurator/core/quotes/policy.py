@@ -19,7 +19,7 @@ from configurator.core.quotes.model import MANAGER, Quote, QuoteError
 from configurator.core.rules import Finding, has_errors
 
 if TYPE_CHECKING:
-    from configurator.core.build import Build
+    from configurator.core.configuration import Build
 
 DEFAULT_SALES_ENGINEER_LIMIT = Decimal(10)
 

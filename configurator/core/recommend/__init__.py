@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from configurator.core.analysis import Analysis, analyze
-from configurator.core.build import Build
+from configurator.core.configuration import Build
 from configurator.core.recommend.explain import summarize
 from configurator.core.recommend.request import (
     CLUSTER_PRETRAIN, MODES, SERVER_FINETUNE, SERVER_INFERENCE, SMALL_TEAM_USERS, WORKSTATION_FINETUNE,

@@ -13,8 +13,8 @@ import math
 from dataclasses import dataclass
 
 from configurator.core import parts
-from configurator.core.build import CLUSTER, SXM_SERVER, WORKSTATION, Build
-from configurator.core.build.placement import board_gpus
+from configurator.core.configuration import CLUSTER, SXM_SERVER, WORKSTATION, Build
+from configurator.core.configuration.placement import board_gpus
 from configurator.core.workload import Workload
 
 WORKSTATION_CHASSIS = "chassis-tower-ws"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from configurator.core.analysis import Analysis, analyze
-from configurator.core.build import Build
+from configurator.core.configuration import Build
 from configurator.core.money import format_money
 from configurator.core.rules.memory import vram_gb
 from configurator.core.rules.power import power_budget

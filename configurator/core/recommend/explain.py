@@ -7,7 +7,7 @@ Training: memory per GPU against capacity, the link that carries the gradient ex
 from __future__ import annotations
 
 from configurator.core.analysis import Analysis
-from configurator.core.build import Build
+from configurator.core.configuration import Build
 from configurator.core.units import GB
 
 

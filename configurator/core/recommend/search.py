@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from configurator.core.build import CLUSTER, SXM_SERVER, WORKSTATION, Build, to_system_spec
+from configurator.core.configuration import CLUSTER, SXM_SERVER, WORKSTATION, Build, to_system_spec
 from configurator.core.errors import ConfiguratorError
 from configurator.core.pricing import price_build
 from configurator.core.recommend import request as rq

@@ -12,7 +12,7 @@ from configurator.core.rules import completeness, memory, physical, power
 from configurator.core.rules.findings import ERROR, INFO, SEVERITIES, WARNING, Finding
 
 if TYPE_CHECKING:
-    from configurator.core.build import Build
+    from configurator.core.configuration import Build
 
 RULES = [*completeness.RULES, *physical.RULES, *power.RULES, *memory.RULES]
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from configurator.core.build.spec import fabric_nics
+from configurator.core.configuration.spec import fabric_nics
 from configurator.core.rules.findings import Finding, error, info, warning
 from configurator.core.workload import TRAINING
 
 if TYPE_CHECKING:
-    from configurator.core.build import Build
+    from configurator.core.configuration import Build
 
 
 def missing_parts(build: "Build") -> Iterator[Finding]:

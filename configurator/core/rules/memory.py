@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Iterator
 from configurator.core.rules.findings import Finding, error, warning
 
 if TYPE_CHECKING:
-    from configurator.core.build import Build
+    from configurator.core.configuration import Build
 
 
 def _ids(build: "Build") -> list[str]:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from itertools import combinations
 from typing import TYPE_CHECKING, Iterator
 
-from configurator.core.build.placement import (
+from configurator.core.configuration.placement import (
     CHASSIS_KINDS, KIND_WORDS, board_gpus, card_width, positions, socket_list,
 )
 from configurator.core.rules.findings import Finding, error, info, warning
 
 if TYPE_CHECKING:
-    from configurator.core.build import Build
+    from configurator.core.configuration import Build
 
 
 def chassis_platform(build: "Build") -> Iterator[Finding]:

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from configurator.core import parts
-from configurator.core.build.placement import PSU_FORMS
+from configurator.core.configuration.placement import PSU_FORMS
 from configurator.core.rules.findings import Finding, error, warning, watts
 
 if TYPE_CHECKING:
-    from configurator.core.build import Build
+    from configurator.core.configuration import Build
 
 LOW_LINE_VOLTS = 200.0  # below this a circuit is "low line" (100-127 V): server PSUs derate
 

@@ -20,7 +20,7 @@ from difflib import SequenceMatcher
 
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from configurator.core.build import ITEM_SECTIONS
+from configurator.core.configuration import ITEM_SECTIONS
 from configurator.core.errors import UnknownPartError
 from configurator.ui.mime import BUILD_ITEM_MIME, PART_MIME, BuildItem, decode_build_item, encode_build_item
 from configurator.ui.roles import PART_ID_ROLE, PART_ROLE, SORT_ROLE

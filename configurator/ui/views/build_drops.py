@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF
 
-from configurator.core.build.placement import card_width
+from configurator.core.configuration.placement import card_width
 from configurator.core.errors import UnknownPartError
 from configurator.ui.models.build_parts_model import decode_part_ids, document_token, read_build_item
 from configurator.ui.views.build_scene import BuildScene

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF
 
-from configurator.core.build import CLUSTER, ITEM_SECTIONS
-from configurator.core.build.placement import card_width
+from configurator.core.configuration import CLUSTER, ITEM_SECTIONS
+from configurator.core.configuration.placement import card_width
 
 MARGIN = 12.0
 GAP = 8.0

@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QDrag, QPainter
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
-from configurator.core.build import PlaceResult
+from configurator.core.configuration import PlaceResult
 from configurator.core.errors import ConfiguratorError, UnknownPartError
 from configurator.ui.models.build_parts_model import build_item_mime
 from configurator.ui.views import build_painter

@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from configurator.core.recommend.compare import LABELS, compare_figures, rows
-from configurator.ui.charts.style import BACKGROUND, pen, style_plot
+from configurator.charts.style import BACKGROUND, pen, style_plot
 
 MAX_BUILDS = 3
 COLOURS = ("#1f6fb4", "#e07b00", "#2e7d32")

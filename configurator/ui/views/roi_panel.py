@@ -8,7 +8,7 @@ from decimal import Decimal
 from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QSpinBox, QVBoxLayout, QWidget
 
 
-from configurator.ui.charts.roi_chart import RoiChart
+from configurator.charts.roi_chart import RoiChart
 
 # field -> (label, minimum, maximum, decimals, suffix); 0 cloud rate means "the catalog's rate"
 FIELDS = {

@@ -14,9 +14,9 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from configurator.core.build import ITEM_SECTIONS, KINDS, Build
-from configurator.core.build.catalog import Catalog
-from configurator.core.build.placement import free_slot
+from configurator.core.configuration import ITEM_SECTIONS, KINDS, Build
+from configurator.core.configuration.catalog import Catalog
+from configurator.core.configuration.placement import free_slot
 from configurator.core.errors import ConfiguratorError
 from configurator.core.buildfile.problems import Problems, show as _show
 from configurator.core.buildfile.workload import workload_from_dict, workload_to_dict

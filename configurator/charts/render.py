@@ -11,11 +11,11 @@ import os
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QEventLoop, QIODevice, Qt
 from PySide6.QtWidgets import QApplication
 
-from configurator.ui.charts.memory_chart import MemoryChart
-from configurator.ui.charts.throughput_chart import ThroughputChart
-from configurator.ui.charts.training_chart import TrainingChart
-from configurator.ui.charts.ttft_chart import TtftChart
-from configurator.ui.charts.users_fit_chart import UsersFitChart
+from configurator.charts.memory_chart import MemoryChart
+from configurator.charts.throughput_chart import ThroughputChart
+from configurator.charts.training_chart import TrainingChart
+from configurator.charts.ttft_chart import TtftChart
+from configurator.charts.users_fit_chart import UsersFitChart
 
 CHART_TYPES = {
     "memory": MemoryChart,

@@ -11,12 +11,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from configurator.core.sizing import EXPLANATIONS
-from configurator.ui.charts.base import ChartState
-from configurator.ui.charts.chosen import chosen_gpus, training_problem
-from configurator.ui.charts.style import (
+from configurator.charts.base import ChartState
+from configurator.charts.chosen import chosen_gpus, training_problem
+from configurator.charts.style import (
     AGGREGATE, BACKGROUND, EXPECTED, MARKER, NO_FIT, Marker, add_legend, log_axis, log_span, pen, set_curve, style_plot, tooltip,
 )
-from configurator.ui.charts.throughput_chart import split_fit
+from configurator.charts.throughput_chart import split_fit
 
 HOUR_S = 3600.0
 DAY_S = 86400.0

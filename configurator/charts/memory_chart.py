@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem
 
 from configurator.core.sizing import EXPLANATIONS
-from configurator.ui.charts.base import PlotChart
-from configurator.ui.charts.style import GB, MARKER, MEMORY_SEGMENTS, NO_FIT, OK, TEXT, Label, nice_ceiling, pen, tooltip
+from configurator.charts.base import PlotChart
+from configurator.charts.style import GB, MARKER, MEMORY_SEGMENTS, NO_FIT, OK, TEXT, Label, nice_ceiling, pen, tooltip
 
 BAR_HEIGHT = 0.5
 Y_RANGE = (-0.35, 0.65)  # the bar sits low; the headline takes the top

@@ -10,11 +10,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGridLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from configurator.core.workload import TRAINING
-from configurator.ui.charts.memory_chart import MemoryChart
-from configurator.ui.charts.throughput_chart import ThroughputChart
-from configurator.ui.charts.training_chart import TrainingChart
-from configurator.ui.charts.ttft_chart import TtftChart
-from configurator.ui.charts.users_fit_chart import UsersFitChart
+from configurator.charts.memory_chart import MemoryChart
+from configurator.charts.throughput_chart import ThroughputChart
+from configurator.charts.training_chart import TrainingChart
+from configurator.charts.ttft_chart import TtftChart
+from configurator.charts.users_fit_chart import UsersFitChart
 
 INFERENCE_CHARTS = ("throughput", "users_fit", "ttft")
 TRAINING_CHARTS = ("training",)

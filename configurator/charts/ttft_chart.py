@@ -10,9 +10,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from configurator.core.sizing import EXPLANATIONS
-from configurator.ui.charts.base import PlotChart
-from configurator.ui.charts.chosen import chosen_prompt, inference_problem
-from configurator.ui.charts.style import CEILING, EXPECTED, Marker, add_legend, log_span, pen, set_curve, tooltip
+from configurator.charts.base import PlotChart
+from configurator.charts.chosen import chosen_prompt, inference_problem
+from configurator.charts.style import CEILING, EXPECTED, Marker, add_legend, log_span, pen, set_curve, tooltip
 
 TIP = tooltip("Time to first token vs prompt length", EXPLANATIONS["ttft"])
 

@@ -1,7 +1,7 @@
 """The build model: three kinds of build, checked placement, change events, and the sizing view."""
 
-from configurator.core.build.catalog import Catalog
-from configurator.core.build.model import (
+from configurator.core.configuration.catalog import Catalog
+from configurator.core.configuration.model import (
     CLUSTER,
     ITEM_SECTIONS,
     KINDS,
@@ -13,7 +13,7 @@ from configurator.core.build.model import (
     Item,
     PlaceResult,
 )
-from configurator.core.build.spec import to_system_spec
+from configurator.core.configuration.spec import to_system_spec
 
 __all__ = [
     "Build", "BuildEvent", "Catalog", "GpuPlacement", "Item", "PlaceResult", "to_system_spec",

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from configurator.core.money import format_money
 from configurator.core.roi import HORIZONS
-from configurator.ui.charts.style import BACKGROUND, pen, style_plot
+from configurator.charts.style import BACKGROUND, pen, style_plot
 
 ON_PREM = "#1f6fb4"
 CLOUD = "#e07b00"

@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel
 
-from configurator.ui.charts.style import BACKGROUND, GRID_ALPHA, TEXT, log_axis, style_plot
+from configurator.charts.style import BACKGROUND, GRID_ALPHA, TEXT, log_axis, style_plot
 
 NO_ANALYSIS = "Nothing to chart yet."
 

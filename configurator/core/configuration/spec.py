@@ -9,7 +9,7 @@ from configurator.core.errors import InvalidInputError
 from configurator.core.system import ETH_400G, IB_NDR, IB_XDR, Link, SystemSpec, default_intra_link
 
 if TYPE_CHECKING:
-    from configurator.core.build.model import Build
+    from configurator.core.configuration.model import Build
 
 # Per-NIC latency per collective step (alpha), as for the named links in core/system.py.
 _LATENCY_US = {"infiniband": 5.0, "ethernet": 8.0}

@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterator
 
 from configurator.core import parts
-from configurator.core.build import placement
-from configurator.core.build.catalog import Catalog
+from configurator.core.configuration import placement
+from configurator.core.configuration.catalog import Catalog
 from configurator.core.errors import InvalidInputError, UnknownPartError
 from configurator.core.events import Emitter
 from configurator.core.roi import RoiAssumptions

@@ -10,9 +10,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from configurator.core.sizing import EXPLANATIONS
-from configurator.ui.charts.base import PlotChart
-from configurator.ui.charts.chosen import chosen_context, chosen_users, inference_problem
-from configurator.ui.charts.style import EXPECTED, MARKER, NO_FIT, OK, Label, Marker, nice_ceiling, pen, set_curve, tooltip
+from configurator.charts.base import PlotChart
+from configurator.charts.chosen import chosen_context, chosen_users, inference_problem
+from configurator.charts.style import EXPECTED, MARKER, NO_FIT, OK, Label, Marker, nice_ceiling, pen, set_curve, tooltip
 
 TIP = tooltip("Users that fit vs context length", EXPLANATIONS["users_fit"])
 

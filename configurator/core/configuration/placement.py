@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from configurator.core import parts
 
 if TYPE_CHECKING:
-    from configurator.core.build.model import Build, GpuPlacement
+    from configurator.core.configuration.model import Build, GpuPlacement
 
 CHASSIS_KINDS = {  # build kind -> chassis kinds it takes
     "workstation": ("tower", "pcie_server"),
@@ -221,7 +221,7 @@ def _more_gpus_reasons(build: "Build", gpu: parts.Gpu, extra: int) -> list[str]:
     """Reasons ``extra`` more cards of ``gpu`` cannot be added (simulated on a scratch copy)."""
     if extra <= 0:
         return []
-    from configurator.core.build.model import GpuPlacement  # cycle: the model imports this module
+    from configurator.core.configuration.model import GpuPlacement  # cycle: the model imports this module
 
     saved = build._gpus
     build._gpus = list(saved)

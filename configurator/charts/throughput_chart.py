@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem
 
 from configurator.core.sizing import EXPLANATIONS
-from configurator.ui.charts.base import PlotChart
-from configurator.ui.charts.chosen import chosen_users, inference_problem
-from configurator.ui.charts.style import (
+from configurator.charts.base import PlotChart
+from configurator.charts.chosen import chosen_users, inference_problem
+from configurator.charts.style import (
     AGGREGATE, AXIS, CEILING, EXPECTED, FAST_BAND, MARKER, NO_FIT, SLOW_BAND, TEXT, Marker, add_legend, nice_ceiling, pen, set_curve, tooltip,
 )
 

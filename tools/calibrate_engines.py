@@ -164,7 +164,16 @@ def load_points():
     gpus, models, engines = load_parts()
     with MEASURED.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    return [Point(r, gpus, models, engines) for r in rows]
+    points = []
+    for r in rows:
+        known = r["gpu"] in GPU_IDS and r["model"] in MODEL_IDS and r["quantization"] in PRECISION_IDS
+        if known:
+            points.append(Point(r, gpus, models, engines))
+        elif r["category"] != "batched_throughput":
+            # batch-1 and prefill rows are what the fit uses: an unmapped one is an error, not a skip
+            raise SystemExit(f"calibrate_engines: row {r['id']} names a GPU, model or precision not mapped here")
+        # batched rows the batch-1 fit cannot map are only printed as a check: leaving one out changes no factor
+    return points
 
 
 # ---- decode fit ------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from configurator.ui.document import BuildDocument
 from configurator.ui.mime import BUILD_ITEM_MIME, PART_MIME, decode_build_item
 from configurator.ui.models.build_parts_model import KIND, PART, QUANTITY, SLOTS, BuildPartsModel
 from configurator.ui.roles import PART_ID_ROLE
-from configurator.ui.views.build_view import remove_dragged
+from configurator.ui.drops import DropHandler
 from tests.conftest import ROOT
 
 EXAMPLES = ROOT / "resources" / "examples"
@@ -168,5 +168,5 @@ def test_rows_drag_out_as_build_items(doc, model):
     assert item.part_id == "nic-intel-x710-t2l" and item.slot is None
     # Its own rows dropped back on the table add nothing.
     assert not model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, QModelIndex())
-    assert remove_dragged(doc, mime)
+    assert DropHandler(doc).remove_dragged(mime)
     assert "nic-intel-x710-t2l" not in ids(model)

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication
 from configurator.core.buildfile import to_dict
 from configurator.ui.document import BuildDocument
 from configurator.ui.mime import BUILD_ITEM_MIME, PART_MIME, decode_build_item
-from configurator.ui.models.build_parts_model import build_item_mime
-from configurator.ui.views.build_view import BuildView, remove_dragged
+from configurator.ui.drops import DropHandler
+from configurator.ui.views.build_view import BuildView
 from tests.conftest import ROOT
 
 EXAMPLES = ROOT / "resources" / "examples"
@@ -28,6 +28,15 @@ def part_mime(*ids: str) -> QMimeData:
     mime = QMimeData()
     mime.setData(PART_MIME, json.dumps(list(ids)).encode("utf-8"))
     return mime
+
+
+def build_item_mime(document, part_id: str, slot: int | None) -> QMimeData:
+    """What a drag of that part out of ``document``'s build carries."""
+    return DropHandler(document).drag_mime(part_id, slot)
+
+
+def remove_dragged(document, mime) -> bool:
+    return DropHandler(document).remove_dragged(mime)
 
 
 def send(view, cls, mime: QMimeData, pos: QPointF):

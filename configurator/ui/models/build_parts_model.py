@@ -6,23 +6,22 @@ and after (removals and insertions, then ``dataChanged`` for rows whose values c
 whole-build change (undo, open) keeps the selection of rows that survived.
 
 Quantities (per node in a cluster) are edited through ``setData`` -> ``BuildDocument.set_quantity``
-(one undo step; a refused quantity changes nothing and is announced with ``refused``). Catalog
-parts dropped on the table are placed with ``BuildDocument.place``; rows dragged out carry
-``BUILD_ITEM_MIME``.
+(one undo step; a refused quantity changes nothing and is announced with ``refused``). Drags and
+drops go to the build's DropHandler (``ui/drops.py``), the same one the build view asks: rows drag
+out as build items, catalog parts (and parts of another build) dropped on the table are placed
+wherever the core puts them.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from configurator.core.configuration import ITEM_SECTIONS
-from configurator.core.errors import UnknownPartError
-from configurator.ui.mime import BUILD_ITEM_MIME, PART_MIME, BuildItem, decode_build_item, encode_build_item
+from configurator.ui.drops import LIST, DropHandler
+from configurator.ui.mime import BUILD_DROP_TYPES
 from configurator.ui.roles import PART_ID_ROLE, PART_ROLE, SORT_ROLE
 
 SECTION_ROLE = Qt.ItemDataRole.UserRole + 20  # the row's build section ('chassis', 'gpus', 'psus', ...)
@@ -34,36 +33,6 @@ KIND_LABELS = {
     "chassis": "Chassis", "platforms": "Platform", "gpus": "GPU", "psus": "PSU", "memory": "Memory",
     "storage": "Storage", "network": "Network", "bridges": "NVLink bridge", "services": "Service",
 }
-
-
-# -- drag-and-drop payload helpers (shared with the build view) -------------------------------------
-def document_token(document) -> str:
-    """Names one open document for BUILD_ITEM payloads (unique within this process's lifetime)."""
-    return f"{os.getpid()}:{id(document)}"
-
-
-def decode_part_ids(mime: QMimeData | None) -> list[str]:
-    """Catalog ids of a PART_MIME payload (empty when absent or malformed)."""
-    if mime is None or not mime.hasFormat(PART_MIME):
-        return []
-    try:
-        ids = json.loads(bytes(mime.data(PART_MIME).data()).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return []
-    return [i for i in ids if isinstance(i, str) and i] if isinstance(ids, list) else []
-
-
-def build_item_mime(document, part_id: str, slot: int | None) -> QMimeData:
-    mime = QMimeData()
-    mime.setData(BUILD_ITEM_MIME, encode_build_item(part_id, slot, document_token(document)))
-    mime.setText(part_id)
-    return mime
-
-
-def read_build_item(mime: QMimeData | None) -> BuildItem | None:
-    if mime is None or not mime.hasFormat(BUILD_ITEM_MIME):
-        return None
-    return decode_build_item(bytes(mime.data(BUILD_ITEM_MIME).data()))
 
 
 @dataclass(frozen=True)
@@ -110,9 +79,10 @@ def _as_quantity(value) -> int | None:
 class BuildPartsModel(QAbstractTableModel):
     refused = Signal(str)  # why an edit or a drop was refused (for a status bar)
 
-    def __init__(self, document, parent=None):
+    def __init__(self, document, parent=None, drops: DropHandler | None = None):
         super().__init__(parent)
         self.document = document
+        self.drops = drops if drops is not None else DropHandler(document)
         self._rows: list[PartRow] = build_rows(document.build)
         self.last_reasons: tuple[str, ...] = ()
         document.build_changed.connect(self._on_build_changed)
@@ -226,7 +196,7 @@ class BuildPartsModel(QAbstractTableModel):
 
     # -- drag and drop -----------------------------------------------------------------------------
     def mimeTypes(self) -> list[str]:
-        return [PART_MIME, BUILD_ITEM_MIME]
+        return list(BUILD_DROP_TYPES)
 
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
@@ -235,38 +205,23 @@ class BuildPartsModel(QAbstractTableModel):
         return Qt.DropAction.MoveAction
 
     def mimeData(self, indexes) -> QMimeData:
-        """The first row among ``indexes`` as a BUILD_ITEM (a GPU line without a slot: its last card)."""
+        """The first row among ``indexes`` as a build item (a GPU line without a slot: its last card)."""
         rows = sorted({i.row() for i in indexes if i.isValid() and 0 <= i.row() < len(self._rows)})
         if not rows:
             return QMimeData()
-        return build_item_mime(self.document, self._rows[rows[0]].part.id, None)
-
-    def _dropped_part(self, data: QMimeData | None) -> str | None:
-        """The catalog id a drop would add: the first PART_MIME id, or a part dragged from another build."""
-        ids = decode_part_ids(data)
-        if ids:
-            return ids[0]
-        item = read_build_item(data)
-        if item is not None and item.source != document_token(self.document):
-            return item.part_id
-        return None
+        return self.drops.drag_mime(self._rows[rows[0]].part.id, None)
 
     def canDropMimeData(self, data, action, row, column, parent) -> bool:
-        part_id = self._dropped_part(data)
-        if part_id is None or action not in (Qt.DropAction.CopyAction, Qt.DropAction.MoveAction):
+        if action not in (Qt.DropAction.CopyAction, Qt.DropAction.MoveAction):
             return False
-        result = self.document.can_place(part_id)
-        self.last_reasons = tuple(result.reasons)
-        return bool(result)
+        ok, reason = self.drops.accepts(data, LIST)
+        self.last_reasons = (reason,) if reason else ()
+        return ok
 
     def dropMimeData(self, data, action, row, column, parent) -> bool:
         if action == Qt.DropAction.IgnoreAction:
             return True
-        part_id = self._dropped_part(data)
-        if part_id is None:
+        v = self.drops.do_drop(data, LIST)
+        if v is None:
             return False
-        try:
-            result = self.document.place(part_id)
-        except UnknownPartError as exc:
-            return self._refuse((str(exc),))
-        return True if result else self._refuse(result.reasons)
+        return True if v.ok else self._refuse(v.reasons)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
-from configurator.ui.mime import PART_MIME
+from configurator.ui.mime import CATALOG_DRAG_TYPES, part_mime
 from configurator.ui.roles import PART_ID_ROLE, PART_ROLE, SORT_ROLE
 
 # kind -> [(field, header with unit)]. "list_price" is the catalog list price, not a part field.
@@ -63,7 +62,7 @@ def _display(value) -> str:
 
 
 class CatalogTableModel(QAbstractTableModel):
-    """Rows are the parts of one kind; columns per COLUMNS. Drags carry part ids under PART_MIME."""
+    """Rows are the parts of one kind; columns per COLUMNS. Drags carry the part ids (``mime.part_mime``)."""
 
     def __init__(self, kind: str, items: list, prices: dict | None = None, parent=None):
         super().__init__(parent)
@@ -167,18 +166,11 @@ class CatalogTableModel(QAbstractTableModel):
 
     # -- drag ------------------------------------------------------------------------------------
     def mimeTypes(self) -> list[str]:
-        return [PART_MIME]
+        return list(CATALOG_DRAG_TYPES)
 
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction
 
     def mimeData(self, indexes) -> QMimeData:
-        ids: list[str] = []
-        for index in indexes:
-            if index.isValid():
-                part_id = self._items[index.row()].id
-                if part_id not in ids:
-                    ids.append(part_id)
-        mime = QMimeData()
-        mime.setData(PART_MIME, json.dumps(ids).encode("utf-8"))
-        return mime
+        """The parts of the rows among ``indexes``, each once, in the order given."""
+        return part_mime(self._items[i.row()].id for i in indexes if i.isValid())

@@ -111,6 +111,24 @@ class BuildScene:
             out = out.united(r)
         return out
 
+    def landing_rect(self, section: str, slot: int | None, span: int, part_id: str | None, pos: QPointF,
+                     whole: QRectF) -> QRectF:
+        """Where to draw a drop verdict: the slot(s) a GPU lands on (in the node tile under ``pos``),
+        the chassis/platform chip it replaces, the chip of the part it adds to, else ``whole``."""
+        if section == "gpus" and slot is not None:
+            node = next((i for i, area in enumerate(self.slot_areas)
+                         if any(r.contains(pos) for r in area.values())), 0)
+            rect = self.slot_rect(slot, span, node)
+            if rect is not None:
+                return rect
+        if section in ("chassis", "platforms"):
+            chip = next((t for t in self.targets if t.section == section and t.kind in ("part", "placeholder")),
+                        None)
+            if chip is not None:
+                return chip.rect
+        chip = next((t for t in self.targets if t.kind == "part" and t.part_id == part_id), None)
+        return chip.rect if chip is not None else whole
+
     def targets_of(self, part_id: str) -> list[Target]:
         return [t for t in self.targets if t.part_id == part_id]
 

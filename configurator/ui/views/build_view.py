@@ -1,12 +1,12 @@
 """The build in the centre of the window, drawn as what it is, edited by drag and drop and keys.
 
-Drops of catalog parts (PART_MIME) and moves of cards inside the build (BUILD_ITEM_MIME) ask the
-document first (``can_place``/``can_move``) at the slot under the pointer: the target turns green
-where the part would land, or red with the rule's reason beside the pointer (also in
-``hover_reason``, the tooltip and ``status_message``), the DragMove is ignored and a drop there
-changes nothing. Every change goes through one BuildDocument method, so it is one undo step.
+Drops of catalog parts and moves of cards inside the build go to the build's DropHandler
+(``ui/drops.py``) with the slot under the pointer: the target turns green where the part would land,
+or red with the rule's reason beside the pointer (also in ``hover_reason``, the tooltip and
+``status_message``), the DragMove is ignored and a drop there changes nothing. The handler makes
+every change through one BuildDocument method, so it is one undo step.
 Keyboard: arrows select, Ctrl+arrows move a GPU, Delete/Backspace removes, Escape clears the
-selection. The drawing is in build_scene/build_painter, the drop decisions in build_drops.
+selection. The drawing is in build_scene/build_painter, the drop decisions in ui/drops.
 """
 
 from __future__ import annotations
@@ -17,18 +17,19 @@ from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from configurator.core.configuration import PlaceResult
 from configurator.core.errors import ConfiguratorError, UnknownPartError
-from configurator.ui.models.build_parts_model import build_item_mime
+from configurator.ui.drops import DropHandler, DropTarget, Verdict
 from configurator.ui.views import build_painter
-from configurator.ui.views.build_drops import Verdict, evaluate_drop, hover_rect, remove_dragged
 from configurator.ui.views.build_scene import BuildScene, Target, layout
+
 
 class BuildView(QWidget):
     selection_changed = Signal(object, object)  # part_id | None, slot | None (an empty slot when part is None)
     status_message = Signal(str)  # why a hover/drop/key action is refused; '' when it is fine
 
-    def __init__(self, document, parent=None):
+    def __init__(self, document, parent=None, drops: DropHandler | None = None):
         super().__init__(parent)
         self.document = document
+        self.drops = drops if drops is not None else DropHandler(document)
         self.setObjectName("build-view")
         self.setAccessibleName("Build")
         self.setAcceptDrops(True)
@@ -236,7 +237,7 @@ class BuildView(QWidget):
     def _start_drag(self, t: Target) -> None:
         slot = t.slot if t.section == "gpus" else None
         drag = QDrag(self)
-        drag.setMimeData(build_item_mime(self.document, t.part_id, slot))
+        drag.setMimeData(self.drops.drag_mime(t.part_id, slot))
         drag.setPixmap(self.grab(t.rect.toAlignedRect()))
         drag.setHotSpot(QPoint(int(t.rect.width() / 2), int(t.rect.height() / 2)))
         self._own_drag_outside = False
@@ -254,18 +255,22 @@ class BuildView(QWidget):
         the pointer never left."""
         if not self.remove_on_drag_out or action != Qt.DropAction.IgnoreAction or not outside:
             return False
-        return remove_dragged(self.document, build_item_mime(self.document, part_id, slot))
+        return self.drops.remove_dragged(self.drops.drag_mime(part_id, slot))
 
     # -- drops ---------------------------------------------------------------------------------------
+    def drop_target(self, pos: QPointF) -> DropTarget:
+        return DropTarget.at(self.scene.slot_at(pos))
+
     def evaluate(self, mime, pos: QPointF) -> Verdict | None:
         """What dropping ``mime`` at ``pos`` would do (None: not a payload this view takes)."""
-        return evaluate_drop(self.document, self.scene, mime, pos)
+        return self.drops.verdict(mime, self.drop_target(pos))
 
     def _set_hover(self, v: Verdict | None, pos: QPointF | None) -> None:
         reason = v.reason if v is not None and not v.ok else ""
         self.hover_valid = None if v is None else v.ok
         self.hover_slot = v.slot if v is not None else None
-        self._hover_rect = (hover_rect(self.scene, v, pos, QRectF(self.rect()).adjusted(3, 3, -3, -3))
+        self._hover_rect = (self.scene.landing_rect(v.section, v.slot, v.span, v.part_id, pos,
+                                                    QRectF(self.rect()).adjusted(3, 3, -3, -3))
                             if v is not None and pos is not None else None)
         self._hover_pos = pos if reason else None
         if reason != self.hover_reason:
@@ -284,7 +289,7 @@ class BuildView(QWidget):
             return
         self._set_hover(v, event.position())
         if v.ok:
-            event.setDropAction(Qt.DropAction.MoveAction if v.op in ("move", "none") else Qt.DropAction.CopyAction)
+            event.setDropAction(v.action)
             event.accept()
         else:
             event.ignore()
@@ -307,26 +312,16 @@ class BuildView(QWidget):
         event.accept()
 
     def dropEvent(self, event) -> None:
-        v = self.evaluate(event.mimeData(), event.position())
+        v = self.drops.do_drop(event.mimeData(), self.drop_target(event.position()))
         self._set_hover(None, None)
         if v is None or not v.ok:
             if v is not None:
                 self.status_message.emit(v.reason)
             event.ignore()
             return
-        if v.op == "move":
-            result = self.document.move(v.from_slot, v.slot)
-        elif v.op == "place":
-            result = self.document.place(v.part_id, v.slot)
-        else:
-            result = PlaceResult(v.slot)
-        if not result:  # the build changed between the check and the drop
-            self.status_message.emit(" ".join(result.reasons))
-            event.ignore()
-            return
-        event.setDropAction(Qt.DropAction.MoveAction if v.op in ("move", "none") else Qt.DropAction.CopyAction)
+        event.setDropAction(v.action)
         event.accept()
-        self.select_part(v.part_id, result.slot if v.section == "gpus" else None)
+        self.select_part(v.part_id, v.slot if v.section == "gpus" else None)
         self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- painting and tooltips ---------------------------------------------------------------------
@@ -364,4 +359,4 @@ class BuildView(QWidget):
         super().focusOutEvent(event)
 
 
-__all__ = ["BuildView", "Verdict", "remove_dragged"]
+__all__ = ["BuildView"]

@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem
 
 from configurator.core.sizing import EXPLANATIONS
+from configurator.present import MEMORY_UNIT, capacity_label, memory_fit, memory_value
 from configurator.charts.base import PlotChart
-from configurator.charts.style import GB, MARKER, MEMORY_SEGMENTS, NO_FIT, OK, TEXT, Label, nice_ceiling, pen, tooltip
+from configurator.charts.style import MARKER, MEMORY_SEGMENTS, NO_FIT, OK, TEXT, Label, nice_ceiling, pen, tooltip
 
 BAR_HEIGHT = 0.5
 Y_RANGE = (-0.35, 0.65)  # the bar sits low; the headline takes the top
@@ -24,7 +25,7 @@ class MemoryChart(PlotChart):
     def __init__(self, parent=None):
         super().__init__(INFERENCE_TIP, parent)
         p = self.plot
-        p.setLabel("bottom", "Memory per GPU", units="GB")
+        p.setLabel("bottom", "Memory per GPU", units=MEMORY_UNIT)
         p.getAxis("bottom").enableAutoSIPrefix(False)
         p.hideAxis("left")
         self.legend = pg.LegendItem(colCount=len(MEMORY_SEGMENTS), labelTextSize="8pt", labelTextColor=TEXT,
@@ -85,13 +86,14 @@ class MemoryChart(PlotChart):
         if self.toolTip() != tip:
             self.setToolTip(tip)
         values = np.array([mem.weights_bytes, mem.kv_cache_bytes, mem.activations_bytes, mem.gradients_bytes,
-                           mem.optimizer_bytes, mem.reserve_bytes]) / GB
+                           mem.optimizer_bytes, mem.reserve_bytes])
+        values = memory_value(values)
         starts = np.concatenate(([0.0], np.cumsum(values)[:-1]))
         if not np.array_equal(values, self.bars.opts["width"]):
             self.bars.setOpts(x0=starts, width=values)
         self.values_gb = {key: float(v) for (key, _, _), v in zip(MEMORY_SEGMENTS, values)}
-        total = float(values.sum())
-        capacity = mem.capacity_bytes / GB
+        total = memory_value(mem.total_bytes)
+        capacity = memory_value(mem.capacity_bytes)
         self.capacity_gb = capacity
         over = not mem.fits
         self.overflow.setOpts(x0=[capacity], width=[max(total - capacity, 0.0)])
@@ -100,17 +102,12 @@ class MemoryChart(PlotChart):
             self.capacity_line.setPen(pen(NO_FIT if over else MARKER, 3 if over else 2))
             self.capacity_line.label.setColor(NO_FIT if over else MARKER)
             self.capacity_line.setValue(capacity)
-            self.capacity_line.label.setFormat(f"capacity {capacity:.1f} GB")
+            self.capacity_line.label.setFormat(capacity_label(mem))
         self.over = over
-        if over:
-            title = f"{total:.1f} GB of {capacity:.1f} GB per GPU: over by {total - capacity:.1f} GB"
-            color = NO_FIT
-        else:
-            title = f"{total:.1f} GB of {capacity:.1f} GB per GPU: fits, {capacity - total:.1f} GB free"
-            color = OK
+        title = memory_fit(mem)
         if title != self._title:
             self._title = title
-            self.headline.setColor(color)
+            self.headline.setColor(NO_FIT if over else OK)
             self.headline.setText(title)
         self.set_range(self.plot.vb, x=(0.0, nice_ceiling(max(total, capacity) * 1.08)), y=Y_RANGE)
 

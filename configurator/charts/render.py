@@ -11,19 +11,9 @@ import os
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QEventLoop, QIODevice, Qt
 from PySide6.QtWidgets import QApplication
 
-from configurator.charts.memory_chart import MemoryChart
-from configurator.charts.throughput_chart import ThroughputChart
-from configurator.charts.training_chart import TrainingChart
-from configurator.charts.ttft_chart import TtftChart
-from configurator.charts.users_fit_chart import UsersFitChart
+from configurator.charts.registry import CHARTS, create_chart
 
-CHART_TYPES = {
-    "memory": MemoryChart,
-    "throughput": ThroughputChart,
-    "users_fit": UsersFitChart,
-    "ttft": TtftChart,
-    "training": TrainingChart,
-}
+CHART_TYPES = CHARTS  # the names a document may ask for
 
 
 def _application() -> QApplication:
@@ -37,14 +27,14 @@ def _application() -> QApplication:
 
 
 def render_chart_png(name: str, analysis, width_px: int, height_px: int) -> bytes:
-    """PNG bytes of chart ``name`` ('memory', 'throughput', 'users_fit', 'ttft', 'training') for ``analysis``,
+    """PNG bytes of the registry's chart ``name`` ('memory', 'throughput', ..., 'roi') for ``analysis``,
     exactly ``width_px`` x ``height_px`` pixels. A chart the analysis has no figures for shows its empty state."""
-    if name not in CHART_TYPES:
-        raise ValueError(f"unknown chart {name!r}; expected one of {', '.join(CHART_TYPES)}")
     if width_px < 1 or height_px < 1:
         raise ValueError("chart size must be at least 1 x 1 pixel")
+    if name not in CHARTS:
+        create_chart(name)  # raises the one-line ValueError naming the known charts
     _application()
-    chart = CHART_TYPES[name]()
+    chart = create_chart(name)
     try:
         chart.setAntialiasing(True)
         chart.set_grid(True)

@@ -42,7 +42,6 @@ MEMORY_SEGMENTS = (
 AXIS_WIDTH_PX = 62  # room for a label and ticks like '12,000'
 AXIS_HEIGHT_PX = 40
 
-GB = 1e9  # decimal gigabytes, as marketed and as the sizing core reports capacity
 
 
 def pen(color, width: float = 2.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine):

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem
 
 from configurator.core.sizing import EXPLANATIONS
+from configurator.present import users_limit_label
 from configurator.charts.base import PlotChart
 from configurator.charts.chosen import chosen_users, inference_problem
 from configurator.charts.style import (
@@ -140,7 +141,7 @@ class ThroughputChart(PlotChart):
             x = math.log10(max(max_fit, 1) + 0.5)
             if self.limit_line.value() != x:
                 self.limit_line.setValue(x)
-                self.limit_line.label.setFormat(f"memory limit: {max_fit} users" if max_fit else "weights do not fit")
+                self.limit_line.label.setFormat(users_limit_label(max_fit))
 
         top_x = max(float(users_axis[-1]), float(users))
         self.set_range(self.plot.vb, x=(0.0, math.log10(top_x)),

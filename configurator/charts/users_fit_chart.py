@@ -10,6 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from configurator.core.sizing import EXPLANATIONS
+from configurator.present import users_fit_label
 from configurator.charts.base import PlotChart
 from configurator.charts.chosen import chosen_context, chosen_users, inference_problem
 from configurator.charts.style import EXPECTED, MARKER, NO_FIT, OK, Label, Marker, nice_ceiling, pen, set_curve, tooltip
@@ -54,7 +55,7 @@ class UsersFitChart(PlotChart):
         context = chosen_context(analysis)
         self.users = users
         self.users_line.setData(uf.contexts[[0, -1]], np.array([users, users], dtype=float))
-        label = f"  {context:,.0f} tokens: {fit_at_context:,} users fit (you: {users})"
+        label = "  " + users_fit_label(context, fit_at_context, users)
         if label != self._label:
             self._label = label
             self.marker_label.setText(label)

@@ -1,4 +1,5 @@
-"""`configurator check BUILD.json [--json]`: the compatibility findings of a saved build.
+"""`configurator check BUILD.json [--json]`: the compatibility findings of a saved build, then the sizing
+figures of its workload in the same words as the window and the quote (configurator.present).
 
 Exit 0 when no finding is an error, 1 when some are, 2 when the file cannot be read (cli.py prints
 the one-line reason).
@@ -18,7 +19,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from configurator import present
     from configurator.catalog import open_catalog
+    from configurator.core.analysis import analyze
     from configurator.core.buildfile import load
     from configurator.core.rules import check, has_errors
 
@@ -26,6 +29,7 @@ def run(args) -> int:
     try:
         build = load(args.build, catalog)
         findings = check(build)
+        analysis = None if args.json else analyze(build, catalog)
     finally:
         catalog.close()
     ok = not has_errors(findings)
@@ -35,7 +39,10 @@ def run(args) -> int:
         for f in findings:
             parts = f" [{', '.join(f.parts)}]" if f.parts else ""
             print(f"{f.severity.upper():7} {f.code}: {f.message}{parts}")
-        counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-        print(f"{args.build}: {'OK' if ok else 'NOT OK'} ({counts['error']} errors, {counts['warning']} warnings, "
-              f"{counts['info']} notes)")
+        print(f"{args.build}: {'OK' if ok else 'NOT OK'} ({present.findings_summary(findings)})")
+        rows = present.analysis_rows(analysis)
+        if not rows and analysis.sizing_problem:
+            rows = [("Sizing", analysis.sizing_problem)]
+        for label, text in rows:
+            print(f"  {label}: {text}")
     return 0 if ok else 1

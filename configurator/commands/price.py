@@ -25,7 +25,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from configurator.catalog import open_catalog
     from configurator.core.buildfile import load
-    from configurator.core.money import format_money
+    from configurator.present import amount
     from configurator.core.pricing import price_build
 
     catalog = open_catalog()
@@ -45,14 +45,14 @@ def run(args) -> int:
         return 0
     cur = sheet.currency
     for line in sheet.lines:
-        print(f"{line.quantity:>5} x {line.name[:56]:56} {format_money(line.unit_price):>14} "
-              f"{format_money(line.total):>16}")
+        print(f"{line.quantity:>5} x {line.name[:56]:56} {amount(line.unit_price):>14} "
+              f"{amount(line.total):>16}")
     width = 5 + 3 + 56 + 1 + 14 + 1 + 16
     print("-" * width)
     rows = [("Subtotal", sheet.subtotal), ("Discount", -sheet.discount), ("Tax", sheet.tax),
             (f"Total ({cur})", sheet.total)]
     if args.costs and sheet.cost is not None:
         rows += [("Dealer cost", sheet.cost), ("Margin", sheet.margin)]
-    for label, amount in rows:
-        print(f"{label:>{width - 17}} {format_money(amount):>16}")
+    for label, value in rows:
+        print(f"{label:>{width - 17}} {amount(value):>16}")
     return 0

@@ -53,7 +53,7 @@ def run(args) -> int:
     from configurator.catalog import open_catalog
     from configurator.core.analysis import analyze
     from configurator.core.buildfile import dumps, load
-    from configurator.core.money import format_money
+    from configurator.present import count, money_code
     from configurator.core.quotes import Customer, check_issuable, default_service_lines
     from configurator.export.branding import load_branding
     from configurator.export.issue import issue_and_export
@@ -94,6 +94,6 @@ def run(args) -> int:
         if userdb is not None:
             userdb.close()
     note = " (discount pending approval)" if done.approval.pending else ""
-    print(f"{done.quote.label}: {args.output} ({done.pages} page{'s' if done.pages != 1 else ''}), total "
-          f"{format_money(done.sheet.total, done.sheet.currency)}{note}")
+    print(f"{done.quote.label}: {args.output} ({count(done.pages, 'page')}), total "
+          f"{money_code(done.sheet.total, done.sheet.currency)}{note}")
     return 0

@@ -35,7 +35,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from configurator.catalog import open_catalog
     from configurator.core.buildfile import to_dict
-    from configurator.core.money import format_money
+    from configurator.present import money
     from configurator.core.recommend import Request, recommend
 
     if args.tokens is not None and not (args.tokens >= 1 and args.tokens < float("inf")):
@@ -53,7 +53,7 @@ def run(args) -> int:
         print(json.dumps({"branch": rec.branch, "proposals": rows, "notes": list(rec.notes)}, indent=2))
         return 0
     for row, p in zip(rows, rec.proposals):
-        print(f"{row['tier'].upper():7} {p.build.name}  {format_money(p.price_total, p.analysis.price.currency)}")
+        print(f"{row['tier'].upper():7} {p.build.name}  {money(p.price_total, p.analysis.price.currency)}")
         print(f"        {row['summary']}")
     for note in rec.notes:
         print(f"note: {note}")

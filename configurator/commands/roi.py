@@ -31,7 +31,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from configurator.catalog import open_catalog
     from configurator.core.buildfile import load
-    from configurator.core.money import format_money
+    from configurator import present
     from configurator.core.roi import HORIZONS, assumptions_with, check_months, check_value, roi
 
     changes = {}
@@ -50,16 +50,10 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
         return 0
-    cur = result.currency
-    print(f"Hardware {format_money(result.hardware, cur)}; power {format_money(result.power_per_month, cur)}/month "
-          f"({result.wall_watts} W at the wall); cloud {result.gpus} x {result.cloud_gpu_id} at "
-          f"{result.cloud_rate}/GPU-hour = {format_money(result.cloud_per_month, cur)}/month")
-    for h in sorted({*HORIZONS, result.months}):
-        on_prem, cloud = result.totals(h)
-        print(f"{h:>3} months: on-premises {format_money(on_prem, cur):>16}   cloud {format_money(cloud, cur):>16}")
-    month = result.break_even_month
-    print(f"Break-even: month {month}" if month else f"Break-even: not within {result.months} months")
-    hours = result.break_even_hours_per_day
-    print(f"On-premises wins over {result.months} months above {hours} hours a day" if hours is not None
-          else f"On-premises does not win within {result.months} months at any hours per day")
+    print(present.roi_costs(result))
+    print(present.roi_rate(result))
+    for line in present.roi_horizons(result, HORIZONS):
+        print(line)
+    print(present.roi_break_even(result))
+    print(present.roi_hours(result))
     return 0

@@ -12,6 +12,7 @@ from configurator.export.blocks import (
     RIGHT, Checklist, Column, PaperDocument, Heading, KeyValues, Paragraph, SignOff, Table, WriteIn,
 )
 from configurator.export.quote_content import KIND_NAMES, system_summary
+from configurator.present import count, share, watts
 
 if TYPE_CHECKING:
     from configurator.core.analysis import Analysis
@@ -78,14 +79,14 @@ def _positions(build: "Build") -> list[tuple[str, str, str, str]]:
 def power_blocks(build: "Build", analysis: "Analysis") -> list:
     b = power_budget(build)
     per = " (per node)" if build.nodes > 1 else ""
-    pairs = [("GPUs", f"{b.gpu_w:,.0f} W"), ("CPUs", f"{b.cpu_w:,.0f} W"), ("Board, fans, base", f"{b.base_w:,.0f} W"),
-             ("NICs and drives", f"{b.devices_w:,.0f} W"), ("Full load", f"{b.load_w:,.0f} W"),
-             ("At the wall", f"{b.wall_w:,.0f} W (efficiency {b.wall_efficiency:.0%})"),
-             ("PSUs", f"{b.psu_count} x, {b.psu_nameplate_w:,.0f} W nameplate, {b.psu_usable_w:,.0f} W usable "
+    pairs = [("GPUs", f"{watts(b.gpu_w)}"), ("CPUs", f"{watts(b.cpu_w)}"), ("Board, fans, base", f"{watts(b.base_w)}"),
+             ("NICs and drives", f"{watts(b.devices_w)}"), ("Full load", f"{watts(b.load_w)}"),
+             ("At the wall", f"{watts(b.wall_w)} (efficiency {share(b.wall_efficiency)})"),
+             ("PSUs", f"{b.psu_count} x, {watts(b.psu_nameplate_w)} nameplate, {watts(b.psu_usable_w)} usable "
                       f"({b.redundancy.upper() if b.redundancy != 'none' else 'no redundancy'})")]
     if b.circuit is not None:
-        pairs.append(("Wall circuit", f"{b.circuit.name}: {b.circuit.continuous_w:,.0f} W continuous, "
-                                      f"{b.circuit.peak_w:,.0f} W peak"))
+        pairs.append(("Wall circuit", f"{b.circuit.name}: {watts(b.circuit.continuous_w)} continuous, "
+                                      f"{watts(b.circuit.peak_w)} peak"))
     out: list = [Heading(f"Power budget{per}"), KeyValues(tuple(pairs))]
     notes = [f for f in analysis.findings if f.code.startswith(("PSU_", "WALL_"))]
     out += [Paragraph(f"{f.severity.capitalize()} ({f.code}): {f.message}", "small") for f in notes]
@@ -132,7 +133,7 @@ def build_sheet_document(build: "Build", analysis: "Analysis", branding: "Brandi
     doc = PaperDocument("Build sheet", reference or name, branding.letterhead(), footer=branding.footer)
     errors = [f for f in analysis.findings if f.severity == "error"]
     if errors:
-        doc.banner = f"DO NOT BUILD: {len(errors)} compatibility error{'s' if len(errors) > 1 else ''}"
+        doc.banner = f"DO NOT BUILD: {count(len(errors), 'compatibility error')}"
     doc.add(
         KeyValues((("System", name), ("Kind", KIND_NAMES.get(build.kind, build.kind)),
                    ("Nodes", str(build.nodes)), ("GPUs", system_summary(build).split(": ", 1)[-1]),

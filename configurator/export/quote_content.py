@@ -16,7 +16,8 @@ from configurator.core.quotes.policy import APPROVED, PENDING_TEXT
 from configurator.export.blocks import (
     RIGHT, Charts, Column, PaperDocument, Heading, KeyValues, Paragraph, Spacer, Table, Totals,
 )
-from configurator.export.formatting import amount, duration, ensure_customer_safe, gb, money, percent, rate
+from configurator.export.formatting import ensure_customer_safe
+from configurator.present import amount, analysis_rows, compatibility_line, money, percent, tokens
 
 if TYPE_CHECKING:
     from configurator.core.analysis import Analysis
@@ -87,37 +88,15 @@ def workload_blocks(build: "Build", analysis: "Analysis") -> list:
         tr = w.training
         out.append(KeyValues((
             ("Workload", f"Training ({tr.mode})"), ("Model", _model_name(catalog, build.workload, tr.model_id)),
-            ("Precision", tr.precision), ("Tokens to train", f"{tr.tokens:,.0f}"),
+            ("Precision", tr.precision), ("Tokens to train", tokens(tr.tokens)),
             ("Sequence length", f"{tr.seq_len:,}"), ("Global batch", f"{tr.global_batch:,} sequences"),
         )))
     if analysis.inference is None and analysis.training is None:
         out.append(Paragraph(f"No sizing figures: {analysis.sizing_problem or 'the workload cannot be sized.'}",
                              "muted"))
         return out
-    if analysis.inference is not None:
-        r = analysis.inference.result
-        m = r.memory
-        fit = "fits" if m.fits else "does NOT fit"
-        out.append(KeyValues((
-            ("Memory per GPU", f"{gb(m.total_bytes)} of {gb(m.capacity_bytes)}: {fit}"),
-            ("Users that fit at this context", f"{r.max_users_at_context:,}"),
-            ("Expected tokens/s per user", rate(r.per_user_tokens_per_s)),
-            ("Expected tokens/s aggregate", rate(r.aggregate_tokens_per_s)),
-            ("Time to first token", duration(r.ttft_s)),
-            ("Parallelism", f"tensor {r.tp} x pipeline {r.pp}"),
-        )))
-        out.append(Charts(("memory", "throughput")))
-    else:
-        r = analysis.training.result  # type: ignore[union-attr]
-        m = r.memory
-        fit = "fits" if m.fits else "does NOT fit"
-        out.append(KeyValues((
-            ("Memory per GPU", f"{gb(m.total_bytes)} of {gb(m.capacity_bytes)}: {fit}"),
-            ("Expected time to train", duration(r.train_time_s)),
-            ("Training throughput", rate(r.tokens_per_s)),
-            ("Communication share", f"{r.exposed_share * 100:.0f}% of each step"),
-        )))
-        out.append(Charts(("memory", "training")))
+    out.append(KeyValues(tuple(analysis_rows(analysis))))
+    out.append(Charts(("memory", "throughput") if analysis.inference is not None else ("memory", "training")))
     out.append(Paragraph("Figures are estimates from the sizing model for the workload above; real throughput "
                          "depends on software versions and request patterns.", "muted"))
     return out
@@ -125,9 +104,7 @@ def workload_blocks(build: "Build", analysis: "Analysis") -> list:
 
 def compatibility_blocks(analysis: "Analysis") -> list:
     warnings = [f for f in analysis.findings if f.severity == "warning"]
-    text = "Compatibility check passed: no errors"
-    text += f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}." if warnings else ", no warnings."
-    out: list = [Heading("Compatibility"), Paragraph(text, "strong")]
+    out: list = [Heading("Compatibility"), Paragraph(compatibility_line(analysis.findings), "strong")]
     out += [Paragraph(f"Warning ({f.code}): {f.message}", "small") for f in warnings]
     return out
 

@@ -11,7 +11,7 @@ import pytest
 from configurator.cli import run
 from configurator.core.buildfile import load
 from configurator.core.pricing import price_build
-from configurator.export.formatting import money
+from configurator.present import money
 from tests.export.conftest import EXAMPLES, pdf_pages
 
 

@@ -11,7 +11,8 @@ from pypdf import PdfReader
 from configurator.core.money import cents
 from configurator.core.pricing import LineItem, PriceSheet
 from configurator.core.quotes import DiscountPolicy, QuoteError, approval, quote_prices
-from configurator.export.formatting import ExportError, money
+from configurator.export.formatting import ExportError
+from configurator.present import money, tokens_per_s
 from configurator.export.pdf import write_pdf
 from configurator.export.quote_content import quote_document
 from tests.export.conftest import pdf_pages, squeeze
@@ -58,7 +59,7 @@ def test_workload_summary_charts_compatibility_and_terms(tmp_path, example, make
     text = " ".join(pages)
     r = analysis.inference.result
     for expected in ("Llama 3.1 70B", "Concurrent users 4", "8,192 tokens", "fits",
-                     f"{r.per_user_tokens_per_s:,.1f} tokens/s", f"{r.aggregate_tokens_per_s:,.0f} tokens/s",
+                     tokens_per_s(r.per_user_tokens_per_s), tokens_per_s(r.aggregate_tokens_per_s),
                      "Compatibility check passed", "Terms and conditions", "Warranty"):
         assert expected in text, expected
     assert image_count(path) >= 2  # memory and throughput charts

@@ -13,7 +13,8 @@ from PySide6.QtGui import QImage
 from configurator.core.sizing import EXPLANATIONS
 from configurator.ui.views.chart_panel import ChartPanel
 from configurator.charts.render import CHART_TYPES, render_chart_png
-from configurator.charts.style import GB, MARKER, NO_FIT
+from configurator.charts.style import MARKER, NO_FIT
+from configurator.present import memory_value
 from configurator.charts.throughput_chart import split_fit
 from configurator.ui.document import BuildDocument
 from tests.conftest import ROOT
@@ -97,11 +98,11 @@ def test_memory_chart_stacks_the_breakdown_and_is_not_red_when_it_fits(doc, pane
     mem = doc.analysis.inference.result.memory
     chart = panel.charts["memory"]
     assert mem.fits
-    assert chart.values_gb["weights"] == pytest.approx(mem.weights_bytes / GB)
-    assert chart.values_gb["kv_cache"] == pytest.approx(mem.kv_cache_bytes / GB)
-    assert chart.total_gb == pytest.approx(mem.total_bytes / GB)
-    assert chart.capacity_line.value() == pytest.approx(mem.capacity_bytes / GB)
-    assert chart.segment("kv_cache") == pytest.approx((mem.weights_bytes / GB, mem.kv_cache_bytes / GB))
+    assert chart.values_gb["weights"] == pytest.approx(memory_value(mem.weights_bytes))
+    assert chart.values_gb["kv_cache"] == pytest.approx(memory_value(mem.kv_cache_bytes))
+    assert chart.total_gb == pytest.approx(memory_value(mem.total_bytes))
+    assert chart.capacity_line.value() == pytest.approx(memory_value(mem.capacity_bytes))
+    assert chart.segment("kv_cache") == pytest.approx((memory_value(mem.weights_bytes), memory_value(mem.kv_cache_bytes)))
     assert not chart.over
     assert chart.capacity_line.pen.color().name() == MARKER
     assert not chart.overflow.isVisible()
@@ -116,7 +117,7 @@ def test_memory_chart_turns_red_over_capacity_and_back(doc, panel):
     assert chart.over
     assert chart.capacity_line.pen.color().name() == NO_FIT
     assert chart.overflow.isVisible()
-    assert chart.overflow.opts["width"][0] == pytest.approx((mem.total_bytes - mem.capacity_bytes) / GB)
+    assert chart.overflow.opts["width"][0] == pytest.approx(memory_value(mem.total_bytes - mem.capacity_bytes))
     assert "over by" in chart.headline_text
     doc.undo_stack.undo()
     doc.recompute()
@@ -175,7 +176,7 @@ def test_training_workload_shows_the_training_chart(doc, panel):
     # the memory chart now stacks the training breakdown (gradients and optimizer states)
     mem = a.training.result.memory
     assert mem.optimizer_bytes > 0
-    assert panel.charts["memory"].values_gb["optimizer"] == pytest.approx(mem.optimizer_bytes / GB)
+    assert panel.charts["memory"].values_gb["optimizer"] == pytest.approx(memory_value(mem.optimizer_bytes))
     doc.undo_stack.undo()
     doc.recompute()
     assert panel.showing == "inference"

@@ -57,7 +57,7 @@ def test_the_three_builds_show_the_cores_figures(qtbot, catalog, builds):
         errors = sum(1 for f in inf.findings if f.severity == "error")
         assert view.text("Findings", col).startswith(f"{errors} errors")
     # the throughput curves are the core's decode sweeps (users that fit)
-    x, y = view.curves[0].getData()
+    x, y = view.chart.curves[0].getData()
     sweep = analyze(as_kind(builds[0], INFERENCE), catalog).inference.decode
     assert list(y) == list(sweep.per_user_tokens_per_s[sweep.fits[:, 0], 0])
 

@@ -7,6 +7,7 @@ import pytest
 
 
 @pytest.mark.parametrize("package", ["configurator.core", "configurator.catalog", "configurator.store",
+                                     "configurator.present",
                                      "configurator.cli"])
 def test_imports_without_qt(package):
     code = (

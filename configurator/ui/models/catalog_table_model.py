@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
+from configurator.present import amount
 from configurator.ui.mime import CATALOG_DRAG_TYPES, part_mime
 from configurator.ui.roles import PART_ID_ROLE, PART_ROLE, SORT_ROLE
 
@@ -54,8 +55,8 @@ def _display(value) -> str:
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+    if isinstance(value, Decimal):  # prices: the column header names the currency
+        return amount(value)
     if isinstance(value, float):
         return f"{value:,.3f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
     return str(value)

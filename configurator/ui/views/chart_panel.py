@@ -9,15 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from configurator.charts.registry import INFERENCE_CHARTS, TRAINING_CHARTS, create_chart
 from configurator.core.workload import TRAINING
-from configurator.charts.memory_chart import MemoryChart
-from configurator.charts.throughput_chart import ThroughputChart
-from configurator.charts.training_chart import TrainingChart
-from configurator.charts.ttft_chart import TtftChart
-from configurator.charts.users_fit_chart import UsersFitChart
-
-INFERENCE_CHARTS = ("throughput", "users_fit", "ttft")
-TRAINING_CHARTS = ("training",)
 
 
 class ChartPanel(QWidget):
@@ -25,13 +18,7 @@ class ChartPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("chartPanel")
         self.document = document
-        self.charts = {
-            "memory": MemoryChart(),
-            "throughput": ThroughputChart(),
-            "users_fit": UsersFitChart(),
-            "ttft": TtftChart(),
-            "training": TrainingChart(),
-        }
+        self.charts = {name: create_chart(name) for name in ("memory", *INFERENCE_CHARTS, *TRAINING_CHARTS)}
         inference_page = QWidget()
         grid = QGridLayout(inference_page)
         grid.setContentsMargins(0, 0, 0, 0)

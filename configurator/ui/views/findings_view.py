@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
+from configurator.present import count, severity_counts
 from configurator.ui.models.findings_model import PARTS_ROLE, FindingsModel
 
 
@@ -41,12 +42,12 @@ class FindingsView(QWidget):
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(1)
         self.table.resizeRowsToContents()
-        counts = {s: sum(1 for f in analysis.findings if f.severity == s) for s in ("error", "warning", "info")}
+        counts = severity_counts(analysis.findings)
         if counts["error"]:
-            text = f"<b style='color:#c62828'>{counts['error']} error(s)</b>: this build cannot be quoted"
+            text = f"<b style='color:#c62828'>{count(counts['error'], 'error')}</b>: this build cannot be quoted"
         else:
             text = "<b style='color:#2e7d32'>No errors</b>: the build can be quoted"
-        text += f" · {counts['warning']} warning(s) · {counts['info']} note(s)"
+        text += f" · {count(counts['warning'], 'warning')} · {count(counts['info'], 'note')}"
         self.summary.setText(text)
 
     def _current_changed(self, current, _previous) -> None:

@@ -7,6 +7,8 @@ import html
 
 from PySide6.QtWidgets import QTextBrowser
 
+from configurator.present import money
+
 
 class PartDetails(QTextBrowser):
     def __init__(self, context, parent=None):
@@ -30,10 +32,10 @@ class PartDetails(QTextBrowser):
             rows.append(f"<tr><td><b>{html.escape(f.name)}</b></td><td>{html.escape(str(shown))}</td></tr>")
         price = self._catalog.price(getattr(part, "id", ""))
         if price is not None:
-            rows.append(f"<tr><td><b>list price</b></td><td>{price.list_price:,.2f} {price.currency}"
+            rows.append(f"<tr><td><b>list price</b></td><td>{money(price.list_price, price.currency)}"
                         f" ({html.escape(price.price_basis)})</td></tr>")
             if self._show_cost and price.cost is not None:
-                rows.append(f"<tr><td><b>dealer cost</b></td><td>{price.cost:,.2f} {price.currency}</td></tr>")
+                rows.append(f"<tr><td><b>dealer cost</b></td><td>{money(price.cost, price.currency)}</td></tr>")
         notes = getattr(part, "notes", "")
         self.setHtml(
             f"<h2>{html.escape(part.name)}</h2><table cellspacing='4'>{''.join(rows)}</table>"

@@ -6,9 +6,7 @@ import html
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-
-def money(value, currency: str) -> str:
-    return f"{value:,.2f} {currency}"
+from configurator.present import money
 
 
 class PriceSummary(QWidget):

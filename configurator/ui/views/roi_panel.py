@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-
-from configurator.charts.roi_chart import RoiChart
+from configurator.charts.registry import create_chart
+from configurator.charts.roi_chart import NO_ROI
+from configurator.core.roi import HORIZONS
+from configurator.present import roi_summary
 
 # field -> (label, minimum, maximum, decimals, suffix); 0 cloud rate means "the catalog's rate"
 FIELDS = {
@@ -43,18 +46,24 @@ class RoiPanel(QWidget):
         self.months.setSuffix(" months")
         self.months.valueChanged.connect(lambda _=None: self._commit("months"))
         form.addRow("Horizon", self.months)
-        self.chart = RoiChart(self)
+        self.chart = create_chart("roi", self)
+        self.summary = QLabel(NO_ROI)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.chart, 1)
+        layout.addWidget(self.summary)
         document.build_changed.connect(self._build_changed)
         document.analysis_ready.connect(self.show_analysis)
         self.show_assumptions()
 
     def show_analysis(self, analysis) -> None:
-        self.chart.show_roi(analysis.roi)
-        if analysis.roi is None and analysis.roi_problem:
-            self.chart.summary.setText(analysis.roi_problem)
+        self.chart.show_analysis(analysis)
+        if analysis.roi is not None:
+            self.summary.setText(roi_summary(analysis.roi, HORIZONS))
+        else:
+            self.summary.setText(analysis.roi_problem or NO_ROI)
 
     def _build_changed(self, event) -> None:
         if event.section in ("roi", "all") and not self._updating:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from configurator.core.errors import ConfiguratorError
-from configurator.core.money import format_money
+from configurator.present import money
 from configurator.core.recommend import Request, recommend
 
 BUTTON_HEIGHT = 72  # px: a fingertip with margin (Apple HIG 44 pt minimum; booths want more)
@@ -199,7 +199,7 @@ class WizardDialog(QDialog):
         page.title.setText("Proposals" if rec.proposals else "No proposal")
         self.notes.setText("\n".join(rec.notes))
         for proposal in rec.proposals:
-            price = format_money(proposal.price_total, proposal.analysis.price.currency)
+            price = money(proposal.price_total, proposal.analysis.price.currency)
             text = f"{proposal.tier.upper()}: {proposal.build.name} — {price}\n{proposal.summary}"
             button = big_button(text, f"proposal-{proposal.tier}", CARD_STYLE)
             button.setMinimumHeight(BUTTON_HEIGHT * 2)

@@ -1,0 +1,147 @@
+"""Sentences and labelled rows built from the figures in numbers.py: the memory fit, the findings count, the
+figures of an inference or training analysis, and the ROI break-even.
+
+Every function takes core objects (MemoryBreakdown, Finding, Analysis, RoiResult) by duck typing and imports
+nothing above the core, so the window, the PDF, the command line and the tooltips all call the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from configurator.present.numbers import count, duration, memory, money, share, tokens_per_s, watts
+
+# -- memory -----------------------------------------------------------------------------------------------
+
+
+def memory_fit(mem) -> str:
+    """'61.2 GB of 85.9 GB per GPU: fits, 24.7 GB free' or '... per GPU: over by 12.0 GB'."""
+    head = f"{memory(mem.total_bytes)} of {memory(mem.capacity_bytes)} per GPU"
+    if mem.fits:
+        return f"{head}: fits, {memory(mem.headroom_bytes)} free"
+    return f"{head}: over by {memory(-mem.headroom_bytes)}"
+
+
+def capacity_label(mem) -> str:
+    """The capacity line's label on the memory chart."""
+    return f"capacity {memory(mem.capacity_bytes)}"
+
+
+# -- findings ---------------------------------------------------------------------------------------------
+
+
+def severity_counts(findings: Iterable) -> dict[str, int]:
+    found = list(findings)
+    return {s: sum(1 for f in found if f.severity == s) for s in ("error", "warning", "info")}
+
+
+def findings_summary(findings: Iterable) -> str:
+    """'0 errors, 1 warning, 3 notes'."""
+    c = severity_counts(findings)
+    return f"{count(c['error'], 'error')}, {count(c['warning'], 'warning')}, {count(c['info'], 'note')}"
+
+
+def compatibility_line(findings: Iterable) -> str:
+    """The quote's compatibility verdict (a quote is only issued without errors)."""
+    c = severity_counts(findings)
+    if c["error"]:
+        return f"Compatibility check failed: {count(c['error'], 'error')}."
+    warnings = f"{count(c['warning'], 'warning')}." if c["warning"] else "no warnings."
+    return f"Compatibility check passed: no errors, {warnings}"
+
+
+# -- the figures of an analysis ---------------------------------------------------------------------------
+
+
+def inference_rows(analysis) -> list[tuple[str, str]]:
+    """(label, text) of the inference figures at the build's operating point."""
+    inf = analysis.inference
+    r = inf.result
+    return [
+        ("Memory", memory_fit(r.memory)),
+        ("Users that fit at this context", f"{r.max_users_at_context:,}"),
+        ("Expected speed per user", tokens_per_s(r.per_user_tokens_per_s)),
+        ("Expected speed, all users", tokens_per_s(r.aggregate_tokens_per_s)),
+        ("Time to first token", duration(r.ttft_s)),
+        ("Parallelism", f"tensor {r.tp} x pipeline {r.pp}"),
+    ]
+
+
+def training_rows(analysis) -> list[tuple[str, str]]:
+    r = analysis.training.result
+    return [
+        ("Memory", memory_fit(r.memory)),
+        ("Expected time to train", duration(r.train_time_s)),
+        ("Training throughput", tokens_per_s(r.tokens_per_s)),
+        ("Communication share", f"{share(r.exposed_share)} of each step"),
+    ]
+
+
+def analysis_rows(analysis) -> list[tuple[str, str]]:
+    """The figures of whichever workload the analysis sized; empty when it sized none."""
+    if analysis.inference is not None:
+        return inference_rows(analysis)
+    if analysis.training is not None:
+        return training_rows(analysis)
+    return []
+
+
+# -- ROI ----------------------------------------------------------------------------------------------------
+
+
+def roi_break_even(result) -> str:
+    if result.break_even_month:
+        return f"Break-even in month {result.break_even_month}."
+    return f"No break-even within {count(result.months, 'month')}."
+
+
+def break_even_label(month: int) -> str:
+    """The break-even marker's label on the ROI chart."""
+    return f"break-even: month {month}"
+
+
+def roi_hours(result) -> str:
+    if result.break_even_hours_per_day is not None:
+        return (f"On-premises wins over {count(result.months, 'month')} above "
+                f"{result.break_even_hours_per_day} hours a day.")
+    return f"On-premises does not win within {count(result.months, 'month')} at any hours per day."
+
+
+def roi_rate(result) -> str:
+    return f"Cloud: {result.gpus} x {result.cloud_gpu_id} at {result.cloud_rate} USD per GPU-hour."
+
+
+def roi_horizons(result, horizons: Iterable[int]) -> list[str]:
+    """'12 months: on-premises USD 1.00, cloud USD 2.00' for each horizon (and the chart's own)."""
+    cur = result.currency
+    out = []
+    for h in sorted({*horizons, result.months}):
+        on_prem, cloud = result.totals(h)
+        out.append(f"{count(h, 'month')}: on-premises {money(on_prem, cur)}, cloud {money(cloud, cur)}")
+    return out
+
+
+def roi_costs(result) -> str:
+    """The monthly figures behind the curves (the command line's first line)."""
+    cur = result.currency
+    return (f"Hardware {money(result.hardware, cur)}; power {money(result.power_per_month, cur)} a month "
+            f"({watts(float(result.wall_watts))} at the wall); cloud {money(result.cloud_per_month, cur)} a month.")
+
+
+def roi_summary(result, horizons: Iterable[int]) -> str:
+    """Everything the ROI panel says under its chart: break-even, the hours threshold, the rate, the totals."""
+    return " ".join([roi_break_even(result), roi_hours(result), roi_rate(result)]) + "\n" + "; ".join(
+        roi_horizons(result, horizons))
+
+
+# -- labels placed on charts --------------------------------------------------------------------------------
+
+
+def users_limit_label(max_fit: int) -> str:
+    """The throughput chart's memory-limit marker."""
+    return f"memory limit: {count(max_fit, 'user')}" if max_fit else "weights do not fit"
+
+
+def users_fit_label(context_tokens: float, fit: int, users: int) -> str:
+    """The users-fit chart's label at the build's own point."""
+    return f"{context_tokens:,.0f} tokens: {count(fit, 'user')} fit (you: {users:,})"

@@ -63,6 +63,10 @@ class ArchFigures:
     bytes_per_weight: float
     kv_bytes_per_value: float
     ffn: float = 0.0  # widest FFN activation per token (MoE: active + shared experts)
+    # Prefill attention FLOPs per (query, key) pair, full and sliding layers summed; < 0: same as the decode
+    # coefficients. They differ for MLA, whose decode runs absorbed over the latent and whose prefill does not.
+    pre_global_f: float = -1.0
+    pre_window_f: float = -1.0
 
     def kv_bytes_per_user(self, context):
         """KV bytes one user holds at ``context`` tokens (broadcasts over arrays)."""
@@ -80,7 +84,15 @@ class ArchFigures:
         pairs_full = s * s / 2.0
         w = self.window
         pairs_win = np.where(s <= w, s * s / 2.0, w * s - (w * w / 2.0 if math.isfinite(w) else 0.0))
-        return self.attn_global_f * pairs_full + self.attn_window_f * pairs_win
+        return self.prefill_pair_global_f * pairs_full + self.prefill_pair_window_f * pairs_win
+
+    @property
+    def prefill_pair_global_f(self) -> float:
+        return self.pre_global_f if self.pre_global_f >= 0 else self.attn_global_f
+
+    @property
+    def prefill_pair_window_f(self) -> float:
+        return self.pre_window_f if self.pre_window_f >= 0 else self.attn_window_f
 
     def experts_touched(self, batch):
         """Expected distinct routed experts per MoE layer at batch B: E (1 - (1 - k/E)^B); k at B = 1."""
@@ -144,7 +156,17 @@ def arch_figures(arch: ModelArch, bytes_per_weight: float, kv_bytes_per_value: f
     else:
         per_layer_kv = 2.0 * arch.kv_heads * arch.head_dim * kv_bytes_per_value
         kv_eff = arch.kv_heads
-    attn_per_layer = 4.0 * arch.heads * arch.head_dim
+    attn_per_layer = 4.0 * arch.heads * arch.head_dim  # QK^T and PV, 2 FLOPs per multiply-add each
+    pre_per_layer = attn_per_layer
+    if arch.attention.lower() == "mla":
+        # Absorbed MLA decode (DeepSeek-V2 paper; FlashMLA): every head scores the query against the latent
+        # (kv_lora_rank + rope dims) and reads the latent again as values: 2 x heads x (2 x kv_lora_rank + rope)
+        # per context token per layer, about 4x the 4 x heads x head_dim of the GQA formula.
+        rank, rope = float(arch.kv_lora_rank or 0), float(arch.qk_rope_head_dim or 0)
+        attn_per_layer = 2.0 * arch.heads * (2.0 * rank + rope)
+        # Prefill decompresses K/V and runs ordinary attention: QK over qk_nope + rope dims, PV over v_head dims
+        # (DeepSeek-V3: qk_nope = v_head = head_dim 128, rope 64).
+        pre_per_layer = 2.0 * arch.heads * (2.0 * arch.head_dim + rope)
     return ArchFigures(
         layers=arch.layers,
         hidden=arch.hidden,
@@ -163,6 +185,8 @@ def arch_figures(arch: ModelArch, bytes_per_weight: float, kv_bytes_per_value: f
         window=float(arch.sliding_window) if win_layers else math.inf,
         attn_global_f=attn_per_layer * glob_layers,
         attn_window_f=attn_per_layer * win_layers,
+        pre_global_f=pre_per_layer * glob_layers,
+        pre_window_f=pre_per_layer * win_layers,
         global_layers=glob_layers,
         window_layers=win_layers,
         bytes_per_weight=bytes_per_weight,

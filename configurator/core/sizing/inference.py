@@ -1,7 +1,10 @@
-"""Inference: memory per GPU, decode step time, prefill and time to first token (SIZING.md 2-3).
+"""Inference: memory per GPU, decode step time, prefill and time to first token (SIZING.md 2-3, 3b).
 
 Every function broadcasts over ``users`` and ``context`` (numpy), so the scalar result and the chart sweeps
 run the same formulas. ``prepare_inference`` turns catalog dataclasses into plain numbers once.
+One engine step is ``StepModel.time``: the GEMM phase (weights read vs FLOPs), the attention phase (KV bytes
+read, memory-bound) and the fixed costs (layers, TP all-reduces, host) ADD; decode, prefill and the serving
+simulation (core/sizing/serving) all go through it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,61 @@ CONTEXT_LIMIT = 1 << 20  # longest context reported (a model whose every layer s
 LOGIT_BYTES = 4.0  # fp32 logits per vocabulary entry for each sequence being sampled
 
 
+def _touched(experts: float, k: float, tokens):
+    """Expected distinct routed experts per MoE layer for ``tokens`` tokens: E (1 - (1 - k/E)^T)."""
+    return experts * (1.0 - (1.0 - k / experts) ** tokens)
+
+
+@dataclass(frozen=True)
+class StepModel:
+    """One engine step of one replica as plain floats, per GPU (SIZING.md 3b).
+
+    step = stages x (GEMM + attention) + layers x t_layer + TP all-reduces + stage hops + host, where
+      GEMM      = max(weights read / (BW x eff_mem), decode tokens x c_dec + prefill tokens x c_pre)
+                  c = 2 x active params / GPUs / (peak x eff x precision scale); MoE experts: / grouped_gemm
+      attention = max(KV bytes read / (BW x eff_attn), attention FLOPs / (16-bit peak x eff_prefill))
+      host      = t_step + t_seq x sequences in the step
+    The phases do not overlap, so they add (a single max() over the whole step over-states batched speed
+    1.5-3x). ``time`` runs on Python floats (the simulation's inner loop) and, with ``mx=np.maximum``, on arrays.
+    """
+
+    stages: float
+    w_fixed_s: float  # seconds to read the weights every step reads (per GPU, at eff_mem)
+    w_expert_s: float  # seconds to read one routed expert over all MoE layers
+    experts: float  # routed experts per MoE layer (0: dense)
+    k: float  # routed experts per token
+    c_dec: float  # GEMM seconds per decode token
+    c_pre: float  # GEMM seconds per prefill token
+    kv_s_per_byte: float  # 1 / (BW x eff_attn)
+    attn_s_per_flop: float  # 1 / (16-bit peak x eff_prefill)
+    layer_s: float  # layers x t_layer
+    comm_s: float  # TP all-reduce call latencies + stage-hop latencies per step
+    comm_s_per_token: float  # all-reduce and hop bytes per token in the step
+    t_step: float
+    t_seq: float
+
+    def weights_s(self, tokens):
+        if self.experts:
+            return self.w_fixed_s + self.w_expert_s * _touched(self.experts, self.k, tokens)
+        return self.w_fixed_s + 0.0 * tokens
+
+    def time(self, n_dec, n_pre, kv_bytes, attn_flops, seqs, mx=max):
+        """(total, compute, bandwidth, overhead) seconds of a step with ``n_dec`` decode tokens, ``n_pre``
+        prompt tokens, ``kv_bytes`` of KV cache read per GPU and ``attn_flops`` attention FLOPs per GPU."""
+        tok = n_dec + n_pre
+        w = self.weights_s(tok)
+        f = n_dec * self.c_dec + n_pre * self.c_pre
+        gemm = mx(w, f)
+        kv = kv_bytes * self.kv_s_per_byte
+        af = attn_flops * self.attn_s_per_flop
+        attn = mx(kv, af)
+        over = self.layer_s + self.comm_s + self.comm_s_per_token * tok + self.t_step + self.t_seq * seqs
+        s = self.stages
+        compute = s * (gemm * (f >= w) + attn * (af > kv))
+        busy = s * (gemm + attn)
+        return busy + over, compute, busy - compute, over
+
+
 @dataclass(frozen=True)
 class InferenceSetup:
     fig: ArchFigures
@@ -37,6 +95,40 @@ class InferenceSetup:
     compute_used: str
     prefill_budget: int
     notes: tuple[str, ...] = ()
+    peak16: float = 0.0  # FLOP/s per GPU at the 16-bit rate (attention kernels); 0: peak
+
+    # ---- one engine step ----
+    def step_model(self, eff: Efficiency | None = None) -> StepModel:
+        """The step-time coefficients of one replica at these efficiencies (IDEAL: the ceiling, no fixed costs)."""
+        e = eff or self.eff
+        f, p = self.fig, self.plan
+        n = float(p.tp * p.pp)
+        scale = e.rate_scale(self.compute_used)
+        expert_params = f.expert_bytes / f.bytes_per_weight if f.experts else 0.0
+        routed = f.experts_active * expert_params  # routed expert parameters per token
+        dense = f.active_params - routed
+        gemm_flops = 2.0 * (dense + routed / e.grouped_gemm) / n  # per token per GPU, grouped-GEMM weighted
+        mem = self.bw * e.eff_mem
+        peak16 = self.peak16 or self.peak
+        ideal = e is IDEAL
+        comm = per_token = 0.0
+        if not ideal:
+            msg = f.hidden * ACT_BYTES  # bytes per token per all-reduce
+            if p.tp > 1:
+                comm += 2.0 * f.layers * p.allreduce_alpha
+                per_token += 2.0 * f.layers * 2.0 * (p.tp - 1.0) / p.tp * msg / p.tp_bw
+            if p.pp > 1:
+                comm += (p.pp - 1.0) * p.hop_alpha
+                per_token += (p.pp - 1.0) * msg / p.hop_bw
+        return StepModel(
+            stages=float(p.pp), w_fixed_s=f.read_fixed_bytes / n / mem, w_expert_s=f.expert_bytes / n / mem,
+            experts=float(f.experts), k=float(f.experts_active),
+            c_dec=gemm_flops / (self.peak * e.eff_compute * scale),
+            c_pre=gemm_flops / (self.peak * e.eff_prefill * scale),
+            kv_s_per_byte=1.0 / (self.bw * e.attn_mem), attn_s_per_flop=1.0 / (peak16 * e.eff_prefill),
+            layer_s=0.0 if ideal else f.layers * e.t_layer_s, comm_s=comm, comm_s_per_token=per_token,
+            t_step=0.0 if ideal else e.t_step_s, t_seq=0.0 if ideal else e.t_seq_s,
+        )
 
     # ---- memory (bytes per GPU) ----
     @property
@@ -96,48 +188,36 @@ class InferenceSetup:
 
     # ---- decode ----
     def decode(self, users, context, eff: Efficiency | None = None):
-        """(step seconds, bound) at ``users`` concurrent users each holding ``context`` tokens.
+        """(step seconds, compute-bound) at ``users`` concurrent users each holding ``context`` tokens.
 
-        t = pp x max(bytes/(BW eff_mem), flops/(peak eff_compute)) + L t_layer + TP all-reduces + stage hops.
+        One decode step of ``StepModel.time``: GEMM max(weights, FLOPs) + attention max(KV bytes, FLOPs) + L
+        t_layer + TP all-reduces + stage hops + host. At batch 1 both phases read memory and the sum equals the
+        former single roofline.
         """
         e = eff or self.eff
         f, p = self.fig, self.plan
         u = np.asarray(users, dtype=float)
         n = p.tp * p.pp
-        bytes_gpu = f.read_bytes(u) / n + self.kv(u, context)
-        flops_gpu = u * (2.0 * f.active_params + f.attention_flops(context)) / n
-        t_mem = bytes_gpu / (self.bw * e.eff_mem)
-        t_cmp = flops_gpu / (self.peak * e.eff_compute)
-        step = p.pp * np.maximum(t_mem, t_cmp)
-        if e is IDEAL:
-            return step, t_cmp > t_mem
-        msg = u * f.hidden * ACT_BYTES
-        if p.tp > 1:
-            step = step + 2.0 * f.layers * (p.tp_alpha + 2.0 * (p.tp - 1.0) / p.tp * msg / p.tp_bw)
-        if p.pp > 1:
-            step = step + (p.pp - 1.0) * (p.hop_alpha + msg / p.hop_bw)
-        return step + f.layers * e.t_layer_s, t_cmp > t_mem
+        kv = self.kv(u, context)
+        attn = u * f.attention_flops(context) / n
+        total, compute, bandwidth, _ = self.step_model(e).time(u, 0.0, kv, attn, u, np.maximum)
+        return total, compute > bandwidth
 
     # ---- prefill ----
     def prefill(self, prompt, eff: Efficiency | None = None):
-        """Seconds to prefill one prompt of ``prompt`` tokens (compute-bound, or weight reads per chunk)."""
+        """Seconds to prefill one prompt of ``prompt`` tokens in chunks of the engine's token budget: the GEMMs
+        (compute, or the weights read once per chunk), then attention (compute), plus each chunk's fixed costs."""
         e = eff or self.eff
         f, p = self.fig, self.plan
+        m = self.step_model(e)
         s = np.maximum(np.asarray(prompt, dtype=float), 1.0)
         n = p.tp * p.pp
         chunk = np.minimum(s, self.prefill_budget)
         chunks = np.ceil(s / self.prefill_budget)
-        flops_gpu = (2.0 * f.active_params * s + f.prefill_attention_flops(s)) / n
-        bytes_gpu = chunks * f.read_bytes(chunk) / n
-        t = p.pp * np.maximum(flops_gpu / (self.peak * e.eff_prefill), bytes_gpu / (self.bw * e.eff_mem))
-        if e is IDEAL:
-            return t
-        msg = s * f.hidden * ACT_BYTES
-        if p.tp > 1:
-            t = t + 2.0 * f.layers * (chunks * p.tp_alpha + 2.0 * (p.tp - 1.0) / p.tp * msg / p.tp_bw)
-        if p.pp > 1:
-            t = t + (p.pp - 1.0) * (chunks * p.hop_alpha + msg / p.hop_bw)
-        return t + chunks * f.layers * e.t_layer_s
+        gemm = np.maximum(chunks * m.weights_s(chunk), s * m.c_pre)
+        attn = f.prefill_attention_flops(s) / n * m.attn_s_per_flop
+        fixed = m.layer_s + m.comm_s + m.t_step + m.t_seq
+        return m.stages * (gemm + attn) + chunks * fixed + s * m.comm_s_per_token
 
 
 def _efficiency(eff) -> Efficiency:
@@ -159,18 +239,24 @@ def prepare_inference(
     engine: Engine | None = None,
     parallel: str | None = None,
     compute: str | None = None,
+    replica: tuple[int, int] | None = None,
 ) -> InferenceSetup:
-    """Everything that does not depend on users, context or prompt, computed once."""
+    """Everything that does not depend on users, context or prompt, computed once.
+
+    ``replica`` = (tp, stages) sizes one replica of several on the build (serving layouts); default: the whole
+    build is one replica (tp inside a node, nodes as stages; or every GPU a stage under layer split).
+    """
     kv_precision = kv_precision or weight_precision
     fig = arch_figures(arch, weight_precision.bytes_per_weight, kv_precision.bytes_per_weight)
     mode = parallel or (engine.default_parallel if engine else "tp")
-    plan = parallel_plan(system, mode)
+    plan = parallel_plan(system, mode, *(replica or (None, None)))
     wanted = compute or weight_precision.compute
     if (compute is None and engine is not None and engine.id == "llama.cpp" and weight_precision.family == "gguf"
             and system.gpu.int8_dense_tops is not None):
         # llama.cpp multiplies quantized GGUF weights with int8 tensor-core kernels (MMQ), not dequantised fp16
         wanted = "int8"
     rate = tensor_rate(system.gpu, wanted)
+    rate16 = tensor_rate(system.gpu, "fp16")
     notes = [rate.note] if rate.note else []
     if plan.tp > fig.kv_heads_eff and fig.kv_heads_eff > 1:
         notes.append(f"TP {plan.tp} > {fig.kv_heads_eff} KV heads: KV heads are replicated")
@@ -178,7 +264,7 @@ def prepare_inference(
     return InferenceSetup(
         fig=fig, plan=plan, eff=_efficiency(efficiency), engine=engine, capacity=capacity_bytes(system.gpu),
         bw=system.gpu.bandwidth_tb_s * 1e12, peak=rate.flops_per_s, compute_used=rate.used,
-        prefill_budget=budget, notes=tuple(notes),
+        prefill_budget=budget, notes=tuple(notes), peak16=rate16.flops_per_s,
     )
 
 

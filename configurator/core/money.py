@@ -55,8 +55,3 @@ def check_percent(value: Decimal | int | str, what: str, maximum: Decimal = HUND
         raise InvalidInputError(f"{what} {pct}% is outside 0-{maximum}%")
     return pct
 
-
-def format_money(amount: Decimal, currency: str = "") -> str:
-    """'USD 12,345.60' (grouped thousands, two places)."""
-    text = f"{cents(amount):,.2f}"
-    return f"{currency} {text}" if currency else text

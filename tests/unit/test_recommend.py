@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from configurator import cli
+from configurator import cli, present
 from configurator.core.analysis import analyze
 from configurator.core.configuration import CLUSTER, SXM_SERVER, WORKSTATION
 from configurator.core.buildfile import from_dict, to_dict
@@ -111,7 +111,7 @@ def test_every_proposal_passes_the_rules_and_fits_also_after_a_file_round_trip(r
             r = a.inference.result
             assert r.per_user_tokens_per_s >= MIN_TOKENS_PER_S
             assert r.max_users_at_context >= CASES[name].users
-            assert f"{r.per_user_tokens_per_s:.0f} tokens/s per user" in p.summary
+            assert f"{present.tokens_per_s(r.per_user_tokens_per_s)} per user" in p.summary
             assert f"{r.max_users_at_context:,} users" in p.summary
         else:
             assert a.training.result.fits

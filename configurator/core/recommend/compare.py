@@ -12,11 +12,11 @@ from decimal import Decimal
 
 from configurator.core.analysis import Analysis, analyze
 from configurator.core.configuration import Build
-from configurator.core.money import format_money
+
 from configurator.core.rules.memory import vram_gb
 from configurator.core.rules.power import power_budget
-from configurator.core.units import GB
 from configurator.core.workload import INFERENCE, TRAINING, Workload
+from configurator.present import count, duration, findings_summary, memory_fit, money, tokens_per_s, watts
 
 LABELS = ("Price", "GPUs", "Total GPU memory", "Bandwidth per GPU", "Memory fit", "Tokens/s per user",
           "Most users", "Time to train", "Power at the wall", "Findings")
@@ -68,33 +68,23 @@ def compare_figures(build: Build, catalog, workload: Workload | None = None) -> 
     )
 
 
-def _duration(seconds: float) -> str:
-    from configurator.core.recommend.explain import duration
-
-    return duration(seconds)
-
-
 def rows(f: CompareFigures) -> list[tuple[str, str]]:
     """(label, text) per figure, in ``LABELS`` order; a dash where the core has no figure (and why)."""
     inf = f.inference.inference.result if f.inference.inference else None
     tr = f.training.training.result if f.training.training else None
     mem = inf.memory if inf else None
-    fit = ("—" if mem is None else
-           f"{'fits' if mem.fits else 'does not fit'}: {mem.total_bytes / GB:,.1f} of {mem.capacity_bytes / GB:,.1f} GB "
-           f"per GPU")
-    findings = f.inference.findings
-    counts = {s: sum(1 for x in findings if x.severity == s) for s in ("error", "warning", "info")}
+    fit = "—" if mem is None else memory_fit(mem)
     return [
-        ("Price", format_money(f.price, f.currency) if f.price is not None else f.inference.price_problem or "—"),
+        ("Price", money(f.price, f.currency) if f.price is not None else f.inference.price_problem or "—"),
         ("GPUs", f"{f.gpus} x {f.gpu_name}"),
         ("Total GPU memory", f"{f.vram_gb:,.0f} GB"),
         ("Bandwidth per GPU", f"{f.bandwidth_tb_s:g} TB/s" if f.bandwidth_tb_s is not None else "—"),
         ("Memory fit", fit),
-        ("Tokens/s per user", f"{inf.per_user_tokens_per_s:,.1f} at {f.users:,} users" if inf
+        ("Tokens/s per user", f"{tokens_per_s(inf.per_user_tokens_per_s)} at {count(f.users, 'user')}" if inf
          else f.inference.sizing_problem or "—"),
         ("Most users", f"{inf.max_users_at_context:,} at {f.context:,} tokens" if inf else "—"),
-        ("Time to train", _duration(tr.train_time_s) + ("" if tr.fits else " (does not fit)") if tr
+        ("Time to train", duration(tr.train_time_s) + ("" if tr.fits else " (does not fit)") if tr
          else f.training.sizing_problem or "—"),
-        ("Power at the wall", f"{f.wall_w:,.0f} W"),
-        ("Findings", f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"),
+        ("Power at the wall", watts(f.wall_w)),
+        ("Findings", findings_summary(f.inference.findings)),
     ]

@@ -8,26 +8,7 @@ from __future__ import annotations
 
 from configurator.core.analysis import Analysis
 from configurator.core.configuration import Build
-from configurator.core.units import GB
-
-
-def duration(seconds: float) -> str:
-    hours = seconds / 3600.0
-    if hours < 48:
-        return f"{hours:.1f} hours"
-    days = hours / 24.0
-    return f"{days:.1f} days" if days < 60 else f"{days / 30.4375:.1f} months"
-
-
-def tokens_text(tokens: float) -> str:
-    for div, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
-        if tokens >= div:
-            return f"{tokens / div:g}{unit}" if tokens % div == 0 else f"{tokens / div:.1f}{unit}"
-    return f"{tokens:,.0f}"
-
-
-def _gb(value: float) -> str:
-    return f"{value / GB:,.0f} GB"
+from configurator.present import duration, memory, share, tokens, tokens_per_s
 
 
 def summarize(build: Build, analysis: Analysis, catalog) -> str:
@@ -43,11 +24,11 @@ def summarize(build: Build, analysis: Analysis, catalog) -> str:
                  if r.tp > 1 else
                  f"the layers are split over {r.pp} cards, which adds capacity, not speed" if r.pp > 1 else
                  "one GPU holds everything")
-        return (f"{n} x {gpu.name}: {n * gpu.memory_gb:,.0f} GB of GPU memory holds the {_gb(weights)} of {precision} "
+        return (f"{n} x {gpu.name}: {n * gpu.memory_gb:,.0f} GB of GPU memory holds the {memory(weights)} of {precision} "
                 f"weights plus the KV cache of up to {r.max_users_at_context:,} users at {w.context_tokens:,} tokens "
                 f"each ({w.users:,} asked). Decode is bound by memory bandwidth ({gpu.bandwidth_tb_s:g} TB/s per GPU; "
-                f"{split}): about {r.per_user_tokens_per_s:.0f} tokens/s per user at {w.users:,} users "
-                f"(ceiling {r.ceiling_tokens_per_s:.0f}), {r.aggregate_tokens_per_s:,.0f} tokens/s in all.")
+                f"{split}): about {tokens_per_s(r.per_user_tokens_per_s)} per user at {w.users:,} users "
+                f"(ceiling {tokens_per_s(r.ceiling_tokens_per_s)}), {tokens_per_s(r.aggregate_tokens_per_s)} in all.")
     r = analysis.training.result
     t = build.workload.training
     m = r.memory
@@ -57,12 +38,12 @@ def summarize(build: Build, analysis: Analysis, catalog) -> str:
     if t.mode in ("lora", "qlora"):
         base = "NF4" if t.mode == "qlora" else "bf16"
         head = (f"{where} x {gpu.name}: {'QLoRA' if t.mode == 'qlora' else 'LoRA'} keeps the frozen {base} base and rank-{t.lora_rank} adapters "
-                f"at {_gb(state)} per GPU of {gpu.memory_gb:g} GB")
+                f"at {memory(state)} per GPU of {gpu.memory_gb:g} GB")
     else:
         what = "full fine-tuning" if t.mode == "full" else "pretraining"
         shard = f"ZeRO-{t.zero_stage} shards" if t.zero_stage else "each GPU holds"
         head = (f"{where} x {gpu.name}: {what} needs 16 bytes per parameter (weights, gradients, AdamW state); "
-                f"{shard} them to {_gb(state)} per GPU of {gpu.memory_gb:g} GB")
+                f"{shard} them to {memory(state)} per GPU of {gpu.memory_gb:g} GB")
         if t.recompute == "full":
             head += " with full activation recompute"
     comm = ""
@@ -70,6 +51,6 @@ def summarize(build: Build, analysis: Analysis, catalog) -> str:
         two = system.inter_link is not None and system.nodes > 1
         comm = (f" {link} ({system.intra_link.bandwidth_gb_s:g} GB/s per GPU each way)"
                 + (f" and {system.inter_link.name} between nodes" if two else "")
-                + f" {'carry' if two else 'carries'} the gradient exchange: {r.allreduce_share * 100:.0f}% of a step.")
-    return (f"{head}. About {duration(r.train_time_s)} for {tokens_text(t.tokens)} tokens at "
-            f"{t.mfu * 100:.0f}% MFU ({r.tokens_per_s:,.0f} tokens/s).{comm}")
+                + f" {'carry' if two else 'carries'} the gradient exchange: {share(r.allreduce_share)} of a step.")
+    return (f"{head}. About {duration(r.train_time_s)} for {tokens(t.tokens)} at "
+            f"{share(t.mfu)} MFU ({tokens_per_s(r.tokens_per_s)}).{comm}")

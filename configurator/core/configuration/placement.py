@@ -2,7 +2,9 @@
 
 Each reason is a sentence for the person dragging. Only what would make the drop physically
 impossible is refused here; what is possible but unwise (power, airflow, mixing) is left to the
-rules, which report it as findings.
+rules, which report it as findings. Every physical constraint and its sentence comes from
+``constraints``, which the rules call too: a refused drop and the finding on a build holding the same
+fault read the same. This module only decides which constraints apply to the part being placed.
 """
 
 from __future__ import annotations
@@ -10,71 +12,45 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from configurator.core import parts
+from configurator.core.configuration import constraints as c
+from configurator.core.configuration.constraints import (  # noqa: F401 (the public names callers import here)
+    CHASSIS_KINDS, KIND_WORDS, PSU_FORMS, board_gpus, card_width, socket_list,
+)
 
 if TYPE_CHECKING:
     from configurator.core.configuration.model import Build, GpuPlacement
 
-CHASSIS_KINDS = {  # build kind -> chassis kinds it takes
-    "workstation": ("tower", "pcie_server"),
-    "sxm_server": ("hgx",),
-    "cluster": ("hgx", "pcie_server"),
-}
-PSU_FORMS = {"atx": "ATX", "server": "server (CRPS)"}
-KIND_WORDS = {"workstation": "a workstation", "sxm_server": "an SXM server", "cluster": "a cluster node"}
-
-
-def card_width(gpu: parts.Gpu) -> int:
-    return gpu.slot_width or 1
-
 
 def positions(p: "GpuPlacement") -> range:
     """Slot positions a PCIe card covers (empty when it has no slot)."""
-    if p.slot is None:
-        return range(0)
-    return range(p.slot, p.slot + card_width(p.gpu))
+    return c.covered(p.gpu, p.slot)
 
 
-def socket_list(chassis: parts.Chassis) -> list[str]:
-    return [s.strip() for s in chassis.sockets_supported.split(",") if s.strip()]
-
-
-def board_gpus(chassis: parts.Chassis) -> list[str]:
-    return [s.strip() for s in chassis.sxm_gpus.split(",") if s.strip()]
+def _texts(*problems: c.Problem | None) -> list[str]:
+    return [p.text for p in problems if p is not None]
 
 
 def slot_problem(build: "Build", gpu: parts.Gpu, slot: int, ignore=None) -> str | None:
     """Why a card of this GPU cannot start at ``slot`` in the current chassis (None: it fits)."""
-    chassis = build.chassis
-    assert chassis is not None
-    width = card_width(gpu)
-    last = slot + width - 1
-    if chassis.max_gpu_width and width > chassis.max_gpu_width:
-        return (f"The {gpu.name} is {width} slots wide; the {chassis.name} takes cards up to "
-                f"{chassis.max_gpu_width} slots wide.")
-    if slot < 1 or last > chassis.slot_positions:
-        if width > 1 and 1 <= slot <= chassis.slot_positions:
-            return (f"The {gpu.name} is {width} slots wide: from slot {slot} it would run past the last "
-                    f"position ({chassis.slot_positions}) of the chassis.")
-        return f"The {chassis.name} has slot positions 1 to {chassis.slot_positions}; there is no slot {slot}."
-    for other in build.gpus:
-        if other is ignore:
-            continue
-        taken = set(positions(other)) & set(range(slot, last + 1))
-        if taken:
-            return (f"Slot {min(taken)} is covered by the {other.gpu.name} in slot {other.slot}: the "
-                    f"{gpu.name} needs {width} free positions starting at slot {slot}.")
-    return None
+    assert build.chassis is not None
+    others = [(p.gpu, p.slot) for p in build.gpus if p is not ignore]
+    problem = c.card_slot(build.chassis, gpu, slot, others)
+    return problem.text if problem else None
 
 
 def free_slot(build: "Build", gpu: parts.Gpu) -> int | None:
     """First position (or socket) where one more card of ``gpu`` fits."""
+    return _free_slot_ignoring(build, gpu, None)
+
+
+def _free_slot_ignoring(build: "Build", gpu: parts.Gpu, ignore) -> int | None:
     chassis = build.chassis
     if chassis is None:
         return None
     if build.on_board:
-        used = {p.slot for p in build.gpus}
-        return next((s for s in range(1, chassis.max_gpus + 1) if s not in used), None)
-    return next((s for s in range(1, chassis.slot_positions + 1) if slot_problem(build, gpu, s) is None), None)
+        used = {p.slot for p in build.gpus if p is not ignore}
+        return next((s for s in c.board_sockets(chassis) if s not in used), None)
+    return next((s for s in c.slot_starts(chassis) if slot_problem(build, gpu, s, ignore) is None), None)
 
 
 def gpu_reasons(build: "Build", gpu: parts.Gpu, slot: int | None, ignore=None) -> list[str]:
@@ -84,60 +60,32 @@ def gpu_reasons(build: "Build", gpu: parts.Gpu, slot: int | None, ignore=None) -
     if chassis is None:
         return ["Choose a chassis first: where GPUs go depends on it."]
     others = [p for p in build.gpus if p is not ignore]
+    n = len(others) + 1
     if build.on_board:
-        if not gpu.is_module:
-            return [f"The {gpu.name} is a PCIe card; the {chassis.name} takes only SXM/OAM modules on its "
-                    f"GPU board. Use a workstation or PCIe server build for PCIe cards."]
-        allowed = board_gpus(chassis)
-        if gpu.id not in allowed:
-            return [f"The {chassis.name} board takes only {', '.join(allowed)}, not the {gpu.name}."]
-        different = sorted({p.gpu.name for p in others if p.gpu.id != gpu.id})
-        if different:
-            return [f"A GPU board holds identical GPUs: it already has {', '.join(different)}."]
+        first = (c.card_on_board(gpu) or c.board_model(chassis, gpu) or c.board_mix([gpu, *(p.gpu for p in others)]))
+        if first:
+            return _texts(first)
         if slot is None:
-            if len(others) >= chassis.max_gpus:
-                return [f"All {chassis.max_gpus} GPU sockets of the board are filled."]
-            return []
-        if not 1 <= slot <= chassis.max_gpus:
-            return [f"The board has GPU sockets 1 to {chassis.max_gpus}; there is no socket {slot}."]
-        if any(p.slot == slot for p in others):
-            return [f"GPU socket {slot} is already filled."]
-        return []
-    if gpu.is_module:
-        return [f"The {gpu.name} is an SXM/OAM module: it mounts on an HGX board, not in a PCIe slot. "
-                f"Start an SXM server build for it."]
-    if len(others) >= chassis.max_gpus:
-        return [f"The {chassis.name} holds at most {chassis.max_gpus} GPUs."]
+            return _texts(c.board_capacity(chassis, n))
+        return _texts(c.board_socket(chassis, gpu, slot, (p.slot for p in others)))
+    first = c.module_in_pcie(gpu) or c.gpu_limit(chassis, n)
+    if first:
+        return _texts(first)
     if slot is None:
-        return [] if _free_slot_ignoring(build, gpu, ignore) else [
-            f"No {card_width(gpu)} free neighbouring slot positions are left for the {gpu.name}."]
+        return [] if _free_slot_ignoring(build, gpu, ignore) else _texts(c.no_room(chassis, gpu))
     problem = slot_problem(build, gpu, slot, ignore)
     return [problem] if problem else []
 
 
-def _free_slot_ignoring(build: "Build", gpu: parts.Gpu, ignore) -> int | None:
-    chassis = build.chassis
-    assert chassis is not None
-    return next((s for s in range(1, chassis.slot_positions + 1)
-                 if slot_problem(build, gpu, s, ignore) is None), None)
-
-
 def _chassis_reasons(build: "Build", chassis: parts.Chassis) -> list[str]:
-    reasons = []
-    if chassis.kind not in CHASSIS_KINDS[build.kind]:
-        reasons.append(f"The {chassis.name} is not a chassis for {KIND_WORDS[build.kind]} build.")
     platform = build.platform
-    if platform is not None and platform.socket not in socket_list(chassis):
-        reasons.append(f"The {chassis.name} does not take the {platform.socket} socket of the {platform.name}.")
-    return reasons
+    return _texts(c.chassis_kind(build.kind, chassis),
+                  c.platform_socket(chassis, platform) if platform is not None else None)
 
 
 def _platform_reasons(build: "Build", platform: parts.Platform) -> list[str]:
     chassis = build.chassis
-    if chassis is not None and platform.socket not in socket_list(chassis):
-        return [f"The {chassis.name} takes {', '.join(socket_list(chassis))} boards, not the "
-                f"{platform.socket} socket of the {platform.name}."]
-    return []
+    return _texts(c.platform_socket(chassis, platform)) if chassis is not None else []
 
 
 def _limit(build: "Build") -> int:
@@ -149,43 +97,15 @@ def item_reasons(build: "Build", section: str, part, quantity: int) -> list[str]
     if quantity > _limit(build):
         return [f"{quantity} is more than the limit of {_limit(build)} for one line."]
     chassis, platform = build.chassis, build.platform
+    total = build.count(section) - build.quantity(part.id) + quantity  # of the section, with this line changed
     if section == "psus" and chassis is not None:
-        if part.form != chassis.psu_form:
-            return [f"The {chassis.name} takes {PSU_FORMS.get(chassis.psu_form, chassis.psu_form)} power supplies; "
-                    f"the {part.name} is not one."]
-        if part.watts > chassis.max_psu_w:
-            return [f"The {chassis.name} takes PSUs up to {chassis.max_psu_w:.0f} W, not {part.watts:.0f} W."]
-        others = build.count("psus") - build.quantity(part.id)
-        if others + quantity > chassis.psu_bays:
-            return [f"The {chassis.name} has {chassis.psu_bays} PSU bays."]
+        return _texts(c.psu_form(chassis, part) or c.psu_bays(chassis, total))
     if section == "memory" and platform is not None:
-        if platform.ecc_required and not (part.ecc and part.registered):
-            return [f"The {platform.name} takes registered ECC DIMMs (RDIMM) only."]
-        if part.memory_type.split()[0] != platform.memory_type.split()[0]:
-            return [f"The {platform.name} takes {platform.memory_type}, not {part.memory_type}."]
-        slots = platform.memory_channels * platform.dimms_per_channel
-        others = build.count("memory") - build.quantity(part.id)
-        if others + quantity > slots:
-            return [f"The {platform.name} has {slots} DIMM slots."]
+        return _texts(c.dimm_kind(platform, part) or c.dimm_slots(platform, total))
     if section == "network" and chassis is not None:
-        others = build.count("network") - build.quantity(part.id)
-        if others + quantity > chassis.nic_slots:
-            return [f"The {chassis.name} has {chassis.nic_slots} slot(s) for network cards."]
+        return _texts(c.nic_slots(chassis, total))
     if section == "bridges":
-        return _bridge_reasons(build, part, quantity)
-    return []
-
-
-def _bridge_reasons(build: "Build", bridge: parts.Bridge, quantity: int) -> list[str]:
-    listed = [g.strip() for g in bridge.gpus.split(",")]
-    counts = build.gpu_counts()
-    best = max((counts[g] for g in listed), default=0)
-    if best < bridge.ways:
-        return [f"The {bridge.name} joins {bridge.ways} identical cards of {', '.join(listed)}; "
-                f"the build has {best}."]
-    if quantity * bridge.ways > best:
-        return [f"{quantity} bridges of {bridge.ways} ways need {quantity * bridge.ways} identical cards; "
-                f"the build has {best}."]
+        return _texts(c.bridge_cards(part, quantity, build.gpu_counts()))
     return []
 
 

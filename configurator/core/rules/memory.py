@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from configurator.core.configuration import constraints
 from configurator.core.rules.findings import Finding, error, warning
 
 if TYPE_CHECKING:
@@ -30,10 +31,9 @@ def dimm_population(build: "Build") -> Iterator[Finding]:
         return
     dimms = build.count("memory")
     channels = platform.memory_channels
-    slots = channels * platform.dimms_per_channel
-    if dimms > slots:
-        yield error("DIMM_SLOTS", f"The {platform.name} has {slots} DIMM slots; the build has {dimms} DIMMs.",
-                    platform.id, *_ids(build))
+    too_many = constraints.dimm_slots(platform, dimms, _ids(build))  # physical: worded as placement says it
+    if too_many:
+        yield error(too_many.code, too_many.text, *too_many.parts)
     elif dimms % channels:
         yield warning("DIMM_BALANCE", f"{dimms} DIMMs on the {channels} memory channels of the {platform.name} leave "
                       f"the channels unevenly filled, which lowers memory bandwidth. Use a multiple of {channels} "
@@ -48,15 +48,8 @@ def dimm_type(build: "Build") -> Iterator[Finding]:
     platform = build.platform
     if platform is None:
         return
-    generation = platform.memory_type.split()[0]
-    for item in build.memory:
-        dimm = item.part
-        if dimm.memory_type.split()[0] != generation:
-            yield error("MEMORY_TYPE", f"The {platform.name} takes {platform.memory_type}; the {dimm.name} is "
-                        f"{dimm.memory_type}.", dimm.id, platform.id)
-        elif platform.ecc_required and not (dimm.ecc and dimm.registered):
-            yield error("ECC_REQUIRED", f"The {platform.name} runs only registered ECC memory (RDIMM); the "
-                        f"{dimm.name} is not.", dimm.id, platform.id)
+    for p in filter(None, (constraints.dimm_kind(platform, item.part) for item in build.memory)):
+        yield error(p.code, p.text, *p.parts)  # generation and ECC are physical: constraints words them
     total = ram_gb(build)
     if total > platform.max_memory_gb:
         yield error("MEMORY_CAPACITY", f"The build has {total:,.0f} GB of memory; the {platform.name} takes at most "

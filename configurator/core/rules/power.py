@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from configurator.core import parts
-from configurator.core.configuration.placement import PSU_FORMS
+from configurator.core.configuration import constraints
 from configurator.core.rules.findings import Finding, error, warning, watts
 
 if TYPE_CHECKING:
@@ -124,18 +124,11 @@ def psu_fit(build: "Build") -> Iterator[Finding]:
     chassis = build.chassis
     if chassis is None or not build.psus:
         return
-    count = build.count("psus")
-    if count > chassis.psu_bays:
-        yield error("PSU_BAYS", f"The {chassis.name} has {chassis.psu_bays} PSU bays; the build has {count} PSUs.",
-                    chassis.id, *_psu_ids(build))
-    for item in build.psus:
-        psu = item.part
-        if psu.form != chassis.psu_form:
-            yield error("PSU_FORM", f"The {chassis.name} takes {PSU_FORMS.get(chassis.psu_form, chassis.psu_form)} "
-                        f"power supplies; the {psu.name} is not one.", psu.id, chassis.id)
-        elif psu.watts > chassis.max_psu_w:
-            yield error("PSU_FORM", f"The {chassis.name} takes power supplies up to {watts(chassis.max_psu_w)}; "
-                        f"the {psu.name} is {watts(psu.watts)}.", psu.id, chassis.id)
+    # Bays, form and rating are physical: constraints words them for placement and for this finding alike.
+    found = [constraints.psu_bays(chassis, build.count("psus"), _psu_ids(build)),
+             *(constraints.psu_form(chassis, item.part) for item in build.psus)]
+    for p in filter(None, found):
+        yield error(p.code, p.text, *p.parts)
     if len(build.psus) > 1 and chassis.psu_redundancy != "none":
         yield warning("PSU_REDUNDANCY", "Redundant power supplies should be identical units; this build mixes "
                       f"{', '.join(i.part.name for i in build.psus)}.", *_psu_ids(build))

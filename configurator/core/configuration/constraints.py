@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from configurator.core import parts
+from configurator.present import watts
 
 CHASSIS_KINDS = {  # build kind -> chassis kinds it takes
     "workstation": ("tower", "pcie_server"),
@@ -42,10 +43,6 @@ def _problem(code: str, text: str, *ids: str) -> Problem:
     return Problem(code, text, tuple(dict.fromkeys(ids)))
 
 
-def _watts(w: float) -> str:
-    # The form of rules.findings.watts and present.watts ("1,440 W"); core may not import either here
-    # (rules import this module; present sits above core).
-    return f"{w:,.0f} W"
 
 
 def _many(n: int, one: str, many: str) -> str:
@@ -260,8 +257,8 @@ def psu_form(chassis: parts.Chassis, psu: parts.Psu) -> Problem | None:
         return _problem("PSU_FORM", f"The {chassis.name} takes {PSU_FORMS.get(chassis.psu_form, chassis.psu_form)} "
                         f"power supplies; the {psu.name} is not one.", psu.id, chassis.id)
     if psu.watts > chassis.max_psu_w:
-        return _problem("PSU_FORM", f"The {chassis.name} takes power supplies up to {_watts(chassis.max_psu_w)}; "
-                        f"the {psu.name} is {_watts(psu.watts)}.", psu.id, chassis.id)
+        return _problem("PSU_FORM", f"The {chassis.name} takes power supplies up to {watts(chassis.max_psu_w)}; "
+                        f"the {psu.name} is {watts(psu.watts)}.", psu.id, chassis.id)
     return None
 
 

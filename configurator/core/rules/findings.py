@@ -31,7 +31,3 @@ def warning(code: str, message: str, *parts: str) -> Finding:
 
 def info(code: str, message: str, *parts: str) -> Finding:
     return Finding(INFO, code, message, tuple(dict.fromkeys(parts)))
-
-
-def watts(w: float) -> str:
-    return f"{w:,.0f} W"

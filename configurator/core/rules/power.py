@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Iterator
 
 from configurator.core import parts
 from configurator.core.configuration import constraints
-from configurator.core.rules.findings import Finding, error, warning, watts
+from configurator.core.rules.findings import Finding, error, warning
+from configurator.present import watts
 
 if TYPE_CHECKING:
     from configurator.core.configuration import Build

@@ -43,8 +43,6 @@ def _problem(code: str, text: str, *ids: str) -> Problem:
     return Problem(code, text, tuple(dict.fromkeys(ids)))
 
 
-
-
 def _many(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 

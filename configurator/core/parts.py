@@ -260,6 +260,13 @@ class EngineEfficiency:
     t_layer_us: float  # fixed cost per layer per decode step (launches, syncs)
     calibrated_on: str  # what rows of measured_calibration.csv fixed it, or "assumption"
     source: str
+    # Serving under load (SIZING.md 3b; written by tools/calibrate_engines.py). Defaults leave the older formula.
+    eff_attn: float = 0.0  # achieved / peak bandwidth of the attention kernels reading the KV cache (0: eff_mem)
+    t_step_us: float = 0.0  # host cost per engine step (scheduling, sampling, launches)
+    t_seq_us: float = 0.0  # host cost per running sequence per step
+    fp8_scale: float = 1.0  # GEMM efficiency at the FP8 rate relative to eff_compute / eff_prefill (16-bit)
+    fp4_scale: float = 1.0  # the same at the FP4 rate
+    grouped_gemm: float = 1.0  # MoE expert GEMMs relative to a dense GEMM of the same tokens
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,13 @@ def run(args) -> int:
     from configurator.catalog import open_catalog
     from configurator.core.analysis import analyze
     from configurator.core.buildfile import load
-    from configurator.core.rules import check, has_errors
+    from configurator.core.rules import has_errors
 
     catalog = open_catalog()
     try:
         build = load(args.build, catalog)
-        findings = check(build)
-        analysis = None if args.json else analyze(build, catalog)
+        analysis = analyze(build, catalog)  # the rules plus whether the workload fits (WORKLOAD_DOES_NOT_FIT)
+        findings = analysis.findings
     finally:
         catalog.close()
     ok = not has_errors(findings)

@@ -17,7 +17,8 @@ from configurator.core.configuration import Build, to_system_spec
 from configurator.core.errors import ConfiguratorError
 from configurator.core.pricing import PriceSheet, price_build
 from configurator.core.roi import RoiResult, roi
-from configurator.core.rules import Finding, check
+from configurator.core.rules import SEVERITIES, Finding, check
+from configurator.core.rules.fit import inference_fit, training_fit
 from configurator.core.sizing import (
     DEFAULT_CONTEXTS, DEFAULT_GPU_COUNTS, DEFAULT_PROMPTS, DEFAULT_USERS, DecodeSweep, InferenceResult,
     TrainingResult, TrainingSweep, TtftSweep, UsersFitSweep, decode_sweep, evaluate_inference, evaluate_training,
@@ -135,8 +136,23 @@ def _analyze(build: Build, catalog, discount_percent, tax_percent) -> Analysis:
     try:
         if build.workload.kind == INFERENCE:
             inf = _inference(build, catalog, system)
-            return Analysis(findings, price, price_problem, system, inference=inf, notes=inf.result.notes)
+            w = build.workload.inference
+            fit = inference_fit(_model_name(build, catalog, w.model_id), inf.result, w.users, w.context_tokens,
+                                system.gpu.id)
+            return Analysis(_with(findings, fit), price, price_problem, system, inference=inf,
+                            notes=inf.result.notes)
         tr = _training(build, catalog, system)
-        return Analysis(findings, price, price_problem, system, training=tr, notes=tuple(tr.result.notes))
+        fit = training_fit(_model_name(build, catalog, build.workload.training.model_id), tr.result, system.gpu.id)
+        return Analysis(_with(findings, fit), price, price_problem, system, training=tr,
+                        notes=tuple(tr.result.notes))
     except ConfiguratorError as exc:
         return Analysis(findings, price, price_problem, system, sizing_problem=str(exc))
+
+
+def _model_name(build: Build, catalog, model_id: str) -> str:
+    return resolve_model(model_id, build.workload, catalog).name or model_id
+
+
+def _with(findings: list[Finding], extra: list[Finding]) -> list[Finding]:
+    """The rules' findings plus the sizing's, errors first (the order ``check`` keeps)."""
+    return sorted([*findings, *extra], key=lambda f: SEVERITIES.index(f.severity))

@@ -6,7 +6,10 @@ Conventions (docs/architecture.md, "Wording"):
   else its code (``CHF 1,234.00``): screens and documents. ``money_code``: always the code
   (``USD 29,565.00``), for command-line lines that scripts read. Tables whose column header names the
   currency print ``amount``.
-- Memory: decimal gigabytes, one place, as the sizing core reports bytes: ``79.6 GB``.
+- Memory: in the unit GPU makers print capacities in and the catalog keeps (an "80 GB" H100 holds 80 x 2^30
+  bytes, a "141 GB" H200 141 x 2^30): ``GB`` here is 2^30 bytes, so a capacity reads as on the datasheet and
+  every other figure is comparable with it. One place, none when whole: ``34.8 GB of 80 GB``. The sizing core
+  computes in bytes; `configurator size --json` keeps its documented decimal GB (1e9 bytes) for scripts.
 - Speeds in tokens per second, ``tok/s``: one place below 100, none above.
 - Durations pick their unit: ms below a second, s below two minutes, min below two hours, h below three days,
   then days.
@@ -18,7 +21,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
-BYTES_PER_UNIT = 1e9  # bytes in the memory unit printed (decimal gigabyte)
+BYTES_PER_UNIT = 2.0**30  # bytes in the memory unit printed: the datasheet "GB" (see above)
 MEMORY_UNIT = "GB"
 
 
@@ -73,8 +76,9 @@ def memory_value(value_bytes: float) -> float:
 
 
 def memory(value_bytes: float) -> str:
-    """'79.6 GB'."""
-    return f"{memory_value(value_bytes):,.1f} {MEMORY_UNIT}"
+    """'79.6 GB', '80 GB' (a whole number prints no decimal)."""
+    text = f"{memory_value(value_bytes):,.1f}"
+    return f"{text[:-2] if text.endswith('.0') else text} {MEMORY_UNIT}"
 
 
 def tokens_per_s(value: float) -> str:

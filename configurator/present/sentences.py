@@ -57,6 +57,8 @@ def inference_rows(analysis) -> list[tuple[str, str]]:
     """(label, text) of the inference figures at the build's operating point."""
     inf = analysis.inference
     r = inf.result
+    if r.max_users_at_context < 1:  # nothing can run: no speed is shown for it (WORKLOAD_DOES_NOT_FIT)
+        return [("Memory", memory_fit(r.memory)), ("Users that fit at this context", "none: the workload does not fit")]
     return [
         ("Memory", memory_fit(r.memory)),
         ("Users that fit at this context", f"{r.max_users_at_context:,}"),
@@ -69,6 +71,8 @@ def inference_rows(analysis) -> list[tuple[str, str]]:
 
 def training_rows(analysis) -> list[tuple[str, str]]:
     r = analysis.training.result
+    if not r.fits:
+        return [("Memory", memory_fit(r.memory)), ("Expected time to train", "none: the training does not fit")]
     return [
         ("Memory", memory_fit(r.memory)),
         ("Expected time to train", duration(r.train_time_s)),

@@ -38,18 +38,20 @@ def test_counts_shares_speeds_memory_tokens():
     assert present.count(1200, "user") == "1,200 users" and present.count(2, "GPU") == "2 GPUs"
     assert present.share(0.384) == "38%" and present.share(0.004) == "0.4%" and present.share(0) == "0%"
     assert present.tokens_per_s(45.24) == "45.2 tok/s" and present.tokens_per_s(1234.4) == "1,234 tok/s"
-    assert present.memory(79.64e9) == "79.6 GB" and present.memory_value(2e9) == 2.0
+    gib = 2**30  # the datasheet GB: an 80 GB H100 holds 80 x 2^30 bytes
+    assert present.memory(80 * gib) == "80 GB" and present.memory(79.64 * gib) == "79.6 GB"
+    assert present.memory_value(141 * gib) == 141.0
     assert present.tokens(1e8) == "100 million tokens" and present.tokens(2.4e12) == "2.4 trillion tokens"
     assert present.percent(Decimal("12.50")) == "12.5%"
 
 
 def _mem(total_gb: float, capacity_gb: float) -> MemoryBreakdown:
-    return MemoryBreakdown(total_gb * 1e9, 0, 0, 0, 0, 0, capacity_gb * 1e9)
+    return MemoryBreakdown(total_gb * 2**30, 0, 0, 0, 0, 0, capacity_gb * 2**30)
 
 
 def test_memory_fit_sentence_over_and_under():
-    assert present.memory_fit(_mem(61.2, 85.9)) == "61.2 GB of 85.9 GB per GPU: fits, 24.7 GB free"
-    assert present.memory_fit(_mem(97.9, 85.9)) == "97.9 GB of 85.9 GB per GPU: over by 12.0 GB"
+    assert present.memory_fit(_mem(61.2, 80)) == "61.2 GB of 80 GB per GPU: fits, 18.8 GB free"
+    assert present.memory_fit(_mem(97.9, 80)) == "97.9 GB of 80 GB per GPU: over by 17.9 GB"
 
 
 def test_findings_summary_and_compatibility_line():

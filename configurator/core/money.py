@@ -8,6 +8,7 @@ everywhere: binary fractions cannot hold 0.10 exactly.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from configurator.core.errors import InvalidInputError
@@ -28,8 +29,11 @@ def to_decimal(value: Decimal | int | str, what: str = "amount") -> Decimal:
     elif isinstance(value, int):
         result = Decimal(value)
     elif isinstance(value, str):
+        text = value.strip()
+        if not _PLAIN_NUMBER.match(text):
+            raise InvalidInputError(_not_a_number(what, value))
         try:
-            result = Decimal(value.strip().replace(",", ""))
+            result = Decimal(text)
         except InvalidOperation:
             raise InvalidInputError(f"{what} '{value}' is not a number") from None
     else:
@@ -37,6 +41,20 @@ def to_decimal(value: Decimal | int | str, what: str = "amount") -> Decimal:
     if not result.is_finite():
         raise InvalidInputError(f"{what} '{value}' is not a finite number")
     return result
+
+
+# A number as a program writes it: ASCII digits, a point as the decimal mark, an optional exponent. A comma
+# is refused, never dropped: "0,92" is 0.92 to a German and 92 to a parser that drops it.
+_PLAIN_NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,4})?$")
+
+
+def _not_a_number(what: str, value: str) -> str:
+    if "," in value:
+        return (f"{what} '{value}' has a comma: write the decimal mark as a point and no thousands separator "
+                f"(5.5, 0.92, 1500)")
+    if "_" in value or any(c.isdigit() and not c.isascii() for c in value):
+        return f"{what} '{value}' is not a plain number (digits 0-9 and a point only)"
+    return f"{what} '{value}' is not a number"
 
 
 def cents(value: Decimal) -> Decimal:

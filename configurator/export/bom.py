@@ -1,7 +1,9 @@
 """The bill of materials as CSV: one row per priced line, money as exact decimal strings.
 
-The customer edition has list prices only; the internal edition adds unit cost, cost and margin.
-Written atomically (temporary file, then rename) so a failed export leaves no half file.
+The customer edition has list prices only (built from ``customer_view``: no cost reaches it); the internal
+edition adds unit cost, cost and margin. Text cells that a spreadsheet would run as a formula (a part name
+starting with =, +, -, @, tab or CR) are written with a leading apostrophe; numbers are written as they
+are. Written whole or not at all: a temporary file, read back, fsynced, renamed.
 """
 
 from __future__ import annotations
@@ -9,11 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from configurator.export.formatting import ensure_customer_safe
+from configurator.export.files import fsync_dir, remove_quietly, temp_for, write_text_checked
+from configurator.export.formatting import customer_view, ensure_customer_safe, neutralise_cell
 
 if TYPE_CHECKING:
     from configurator.core.pricing import PriceSheet
@@ -21,42 +23,46 @@ if TYPE_CHECKING:
 COLUMNS = ("line", "part_id", "kind", "description", "quantity", "currency", "unit_price", "discount_percent",
            "discount", "amount")
 INTERNAL_COLUMNS = ("unit_cost", "cost", "margin")
+TEXT_COLUMNS = {"part_id", "kind", "description", "currency"}  # the rest are numbers we wrote ourselves
 
 
 def bom_csv(sheet: "PriceSheet", edition: str = "customer", reference: str = "") -> str:
     internal = edition == "internal" and sheet.has_costs
+    if not internal:
+        sheet = customer_view(sheet)
+        ensure_customer_safe(sheet, "bill of materials")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS + (INTERNAL_COLUMNS if internal else ()))
+    header = COLUMNS + (INTERNAL_COLUMNS if internal else ())
+    writer.writerow(header)
     for i, l in enumerate(sheet.lines, 1):
         row = [i, l.id, l.kind, l.name, l.quantity, sheet.currency, l.unit_price, l.discount_percent, l.discount,
                l.total]
         if internal:
             row += ["" if l.unit_cost is None else l.unit_cost, "" if l.cost is None else l.cost,
                     "" if l.margin is None else l.margin]
-        writer.writerow([str(v) for v in row])
+        writer.writerow(_cells(header, row))
     for label, value in (("subtotal", sheet.subtotal), ("discount", sheet.discount), ("tax", sheet.tax),
                          ("total", sheet.total)):
-        writer.writerow(["", label, "", reference if label == "total" else "", "", sheet.currency, "", "", "",
-                         str(value)] + ([""] * 3 if internal else []))
-    text = out.getvalue()
-    if not internal:
-        ensure_customer_safe(text.splitlines(), "bill of materials")
-    return text
+        row = ["", label, "", reference if label == "total" else "", "", sheet.currency, "", "", "", value]
+        writer.writerow(_cells(header, row + ([""] * 3 if internal else [])))
+    return out.getvalue()
+
+
+def _cells(header: tuple[str, ...], row: list) -> list[str]:
+    return [neutralise_cell(str(v)) if name in TEXT_COLUMNS else str(v) for name, v in zip(header, row)]
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    tmp = temp_for(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
+        write_text_checked(tmp, text, shown=path)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        remove_quietly(tmp)
         raise
+    fsync_dir(path.parent if str(path.parent) else Path("."))
     return path
 
 

@@ -3,13 +3,13 @@
 Fonts: DejaVu Sans, registered from resources/fonts or the system's DejaVu directory, is embedded
 (subset) by Qt's PDF engine, so currency symbols (€ £ ¥ ₹) print on any machine. Chart images come
 from charts/render.py (``render_chart_png(name, analysis, width_px, height_px)``). Files are
-written to a temporary name and renamed, so a failed export leaves nothing behind.
+written to a temporary name, read back (a whole PDF with every page), fsynced and renamed, so a failed
+export (a full disk included: QPdfWriter itself reports nothing) leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFontDatabase, QImage, QPageLayout, QPageSize,
 
 from configurator.export import pdf_layout as L
 from configurator.export.blocks import PaperDocument
+from configurator.export.files import check_pdf, fsync_dir, fsync_file, remove_quietly, temp_for
 from configurator.export.formatting import ExportError
 
 PDF_DPI = 300
@@ -186,26 +187,44 @@ def paint(document: PaperDocument, device, analysis=None, charts: ChartSource | 
             for op in ops:
                 out.op(op)
     finally:
-        painter.end()
+        ended = painter.end()
+    if not ended:
+        raise ExportError("painting the document failed: the output could not be written")
     return len(layout.pages)
 
 
-def write_pdf(document: PaperDocument, path: str | Path, analysis=None, charts: ChartSource | None | bool = True) -> int:
-    """Write ``document`` to ``path`` atomically; ``charts=True`` uses charts/render.py when present."""
+def render_pdf_file(document: PaperDocument, path: str | Path, analysis=None,
+                    charts: ChartSource | None | bool = True, shown: Path | None = None) -> int:
+    """Paint ``document`` into ``path`` (a temporary file the caller renames), read it back and fsync it.
+
+    QPdfWriter reports no write error (a full disk leaves an empty or cut-off file behind), so the file is
+    checked on disk: it must be a whole PDF holding every page painted. Returns the page count.
+    """
     ensure_app()
     path = Path(path)
     source = default_chart_source() if charts is True else (charts or None)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".pdf", dir=path.parent if str(path.parent) else ".")
-    os.close(fd)
+    writer = QPdfWriter(str(path))
+    writer.setResolution(PDF_DPI)
+    writer.setTitle(f"{document.title} {document.reference}")
+    writer.setCreator("AI hardware configurator")
     try:
-        writer = QPdfWriter(tmp)
-        writer.setResolution(PDF_DPI)
-        writer.setTitle(f"{document.title} {document.reference}")
-        writer.setCreator("AI hardware configurator")
         pages = paint(document, writer, analysis, source)
+    finally:
         del writer  # flushes and closes the file
+    check_pdf(path, pages, shown)
+    fsync_file(path, shown)
+    return pages
+
+
+def write_pdf(document: PaperDocument, path: str | Path, analysis=None, charts: ChartSource | None | bool = True) -> int:
+    """Write ``document`` to ``path`` whole or not at all (temporary file, check, fsync, rename)."""
+    path = Path(path)
+    tmp = temp_for(path)
+    try:
+        pages = render_pdf_file(document, tmp, analysis, charts, shown=path)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        remove_quietly(tmp)
         raise
+    fsync_dir(path.parent if str(path.parent) else Path("."))
     return pages

@@ -16,7 +16,7 @@ from configurator.core.quotes.policy import APPROVED, PENDING_TEXT
 from configurator.export.blocks import (
     RIGHT, Charts, Column, PaperDocument, Heading, KeyValues, Paragraph, Spacer, Table, Totals,
 )
-from configurator.export.formatting import ensure_customer_safe
+from configurator.export.formatting import customer_view, ensure_customer_safe
 from configurator.present import amount, analysis_rows, compatibility_line, money, percent, tokens
 
 if TYPE_CHECKING:
@@ -135,6 +135,9 @@ def internal_blocks(sheet: "PriceSheet", approval: Approval, quote: Quote) -> li
 def quote_document(quote: Quote, build: "Build", analysis: "Analysis", sheet: "PriceSheet", approval: Approval,
                    branding: "Branding", edition: str = "customer") -> PaperDocument:
     check_issuable(analysis.findings)
+    if edition != "internal":  # the data guard: no cost figure reaches a customer document
+        sheet = customer_view(sheet)
+        ensure_customer_safe(sheet, "quote")
     doc = PaperDocument("Quotation", quote.label, branding.letterhead(), footer=branding.footer, edition=edition)
     if approval.pending:
         doc.banner = f"Discount {PENDING_TEXT.upper()}: no binding offer until approved"
@@ -170,8 +173,6 @@ def quote_document(quote: Quote, build: "Build", analysis: "Analysis", sheet: "P
     doc.add(Heading("Terms and conditions", 2), *[Paragraph(t, "small") for t in branding.terms])
     if edition == "internal":
         doc.add(Spacer(), *internal_blocks(sheet, approval, quote))
-    else:
-        ensure_customer_safe(doc.texts(), "quote")
     return doc
 
 

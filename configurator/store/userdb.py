@@ -16,13 +16,15 @@ from pathlib import Path
 from sqlite_utils import Database, Migrations
 
 from configurator.core.errors import ConfiguratorError
+from configurator.core.database_errors import DatabaseProblem, describe
+from configurator.store.connection import SafeDatabase, translated
 
 migrations = Migrations("configurator-user")
 MAX_RECENT = 10
 
 
-class UserDatabaseError(ConfiguratorError):
-    pass
+class UserDatabaseError(DatabaseProblem):
+    """The user database cannot be used; ``kind`` says whether it is damaged, busy, read-only or on a full disk."""
 
 
 @migrations()
@@ -71,6 +73,26 @@ def m004_customers_and_quotes(db: Database) -> None:
     db["quotes"].create_index(["prefix", "sequence", "revision"], unique=True)
 
 
+@migrations()
+def m007_quote_integrity_and_approvers(db: Database) -> None:
+    # Tamper evidence (store/quotes.py): each issued revision keeps the hash of its content chained to the
+    # previous revision's; revisions issued before this version are sealed here as they stand.
+    db["quotes"].add_column("content_hash", str)
+    db["quotes"].add_column("previous_hash", str)
+    # The documents of an issued quote, journaled in the transaction that uses its number: written to
+    # temporary files first, renamed into place after the commit (export/issue.py).
+    db["quote_documents"].create(
+        {"id": int, "quote_id": int, "temp_path": str, "final_path": str, "state": str, "created_at": str},
+        pk="id", not_null={"quote_id", "temp_path", "final_path", "state", "created_at"},
+    )
+    # Approvers' public keys this installation accepts approvals from (`configurator approver trust`).
+    db["approver_keys"].create({"public_key": str, "key_id": str, "added_at": str}, pk="public_key",
+                               not_null={"key_id", "added_at"})
+    from configurator.store.quotes import seal_existing
+
+    seal_existing(db)
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat()
 
@@ -83,14 +105,57 @@ class Autosave:
     saved_at: str
 
 
+# Tables and columns this version reads; a file missing one was damaged (a dropped table or column) and is
+# offered to be moved aside at start, like a file with damaged pages.
+EXPECTED_COLUMNS = {
+    "sessions": ("id", "pid", "started_at", "closed_at"),
+    "autosaves": ("session_id", "build_json", "file_path", "saved_at"),
+    "recent_files": ("path", "opened_at"),
+    "settings": ("key", "value"),
+    "customers": ("id", "name", "company", "email", "phone", "address", "notes"),
+    "quotes": ("id", "prefix", "sequence", "revision", "status", "customer_json", "build_json", "issue_date",
+               "valid_until", "payment_terms", "discount_percent", "approval_code", "role", "tax_percent",
+               "currency", "exchange_rate", "price_json", "issued_at", "content_hash", "previous_hash"),
+    "quote_documents": ("id", "quote_id", "temp_path", "final_path", "state"),
+    "approver_keys": ("public_key", "key_id", "added_at"),
+}
+
+
+def _apply_migrations(db: SafeDatabase) -> None:
+    """Pending migrations under the write lock: two processes starting at once apply each one once."""
+    if not migrations.pending(db):
+        return
+    with db.atomic():
+        migrations.apply(db)
+
+
+def check_tables(db: Database) -> None:
+    """UserDatabaseError naming the first missing table or column."""
+    have = {r[0] for r in db.execute("select name from sqlite_master where type = 'table'")}
+    for table, columns in EXPECTED_COLUMNS.items():
+        if table not in have:
+            raise UserDatabaseError(f"no such table: {table}")
+        present = {r[1] for r in db.execute(f'pragma table_info("{table}")')}
+        missing = [c for c in columns if c not in present]
+        if missing:
+            raise UserDatabaseError(f"no such column: {table}.{missing[0]}")
+
+
 class UserDatabase:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         try:
-            self.db = Database(self.path)
-            migrations.apply(self.db)
-        except sqlite3.DatabaseError as exc:
-            raise UserDatabaseError(f"user database {self.path} cannot be read ({exc})") from None
+            self.db = SafeDatabase(self.path)
+        except sqlite3.Error as exc:
+            problem = describe(exc, self.path, "user database", "opening it")
+            raise UserDatabaseError(str(problem), problem.kind, self.path) from exc
+        try:
+            _apply_migrations(self.db)
+            check_tables(self.db)
+        except (sqlite3.Error, UserDatabaseError) as exc:
+            self.db.close()
+            problem = describe(exc, self.path, "user database", "opening it")
+            raise UserDatabaseError(str(problem), problem.kind, self.path) from exc
         self.session_id: int | None = None
 
     def close(self) -> None:
@@ -98,7 +163,7 @@ class UserDatabase:
 
     # -- sessions and autosave -------------------------------------------------------------------
     def start_session(self) -> int:
-        with self.db.atomic():
+        with translated(self.path, "starting a session"), self.db.atomic():
             self.session_id = self.db["sessions"].insert({"pid": os.getpid(), "started_at": _now()}).last_pk
         return self.session_id  # type: ignore[return-value]
 
@@ -106,14 +171,14 @@ class UserDatabase:
         """A clean exit: the session's autosave is no longer needed."""
         if self.session_id is None:
             return
-        with self.db.atomic():
+        with translated(self.path, "closing the session"), self.db.atomic():
             self.db["sessions"].update(self.session_id, {"closed_at": _now()})
             self.db.execute("delete from autosaves where session_id = ?", [self.session_id])
 
     def autosave(self, build_json: str, file_path: str | None = None) -> None:
         if self.session_id is None:
             self.start_session()
-        with self.db.atomic():
+        with translated(self.path, "autosaving the build"), self.db.atomic():
             self.db["autosaves"].upsert(
                 {"session_id": self.session_id, "build_json": build_json, "file_path": file_path,
                  "saved_at": _now()}, pk="session_id",
@@ -121,7 +186,7 @@ class UserDatabase:
 
     def clear_autosave(self) -> None:
         if self.session_id is not None:
-            with self.db.atomic():
+            with translated(self.path, "clearing the autosave"), self.db.atomic():
                 self.db.execute("delete from autosaves where session_id = ?", [self.session_id])
 
     def crashed_autosaves(self) -> list[Autosave]:
@@ -135,14 +200,14 @@ class UserDatabase:
         return [Autosave(*row) for row in rows]
 
     def discard_autosave(self, session_id: int) -> None:
-        with self.db.atomic():
+        with translated(self.path, "discarding an autosave"), self.db.atomic():
             self.db.execute("delete from autosaves where session_id = ?", [session_id])
             self.db.execute("update sessions set closed_at = ? where id = ? and closed_at is null",
                             [_now(), session_id])
 
     # -- recent files ----------------------------------------------------------------------------
     def add_recent(self, path: str | Path) -> None:
-        with self.db.atomic():
+        with translated(self.path, "remembering a recent file"), self.db.atomic():
             self.db["recent_files"].upsert({"path": str(Path(path).resolve()), "opened_at": _now()}, pk="path")
             keep = [r[0] for r in self.db.execute(
                 "select path from recent_files order by opened_at desc limit ?", [MAX_RECENT])]

@@ -51,8 +51,21 @@ def test_second_quote_gets_the_next_number_and_revise_makes_revision_b(tmp_path,
 
 
 def test_approval_code_clears_pending(tmp_path, capsys):
-    assert run(["quote", str(EXAMPLES / "ws-2x-rtxpro6000-maxq.json"), "-o", str(tmp_path / "q.pdf"),
-                "--discount", "15", "--approval-code", "MGR-7781"]) == 0
+    build = str(EXAMPLES / "ws-2x-rtxpro6000-maxq.json")
+    # a made-up code approves nothing: refused, nothing written (the signed flow: tests/export/test_approval_cli.py)
+    assert run(["quote", build, "-o", str(tmp_path / "x.pdf"), "--discount", "15", "--approval-code", "MGR-7781"]) == 2
+    assert not (tmp_path / "x.pdf").exists() and "approval code refused" in capsys.readouterr().err
+    assert run(["approver", "new-key", str(tmp_path / "k.pem")]) == 0
+    assert run(["approver", "trust", capsys.readouterr().out.strip()]) == 0
+    capsys.readouterr()
+    assert run(["quote", build, "-o", str(tmp_path / "a.pdf"), "--discount", "15"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    label, total = first.split(":")[0], first.split("total ")[1].split(" (")[0]
+    assert run(["approve", "--key", str(tmp_path / "k.pem"), "--quote", label[:-2], "--discount", "15",
+                "--total", total]) == 0
+    token = capsys.readouterr().out.strip()
+    assert run(["quote", build, "-o", str(tmp_path / "q.pdf"), "--discount", "15", "--revise", label,
+                "--approval-code", token]) == 0
     assert "pending" not in capsys.readouterr().out
     assert "pending" not in " ".join(pdf_pages(tmp_path / "q.pdf")).lower()
 

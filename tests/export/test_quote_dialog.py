@@ -45,8 +45,10 @@ def test_discount_above_limit_says_pending_and_export_issues_the_quote(dialog_fo
     assert quote is not None and quote.label.endswith("-00001-A") and quote.read_only
     assert "pending approval" in " ".join(pdf_pages(tmp_path / "q.pdf")).lower()
     assert (tmp_path / "q-build-sheet.pdf").exists() and (tmp_path / "q-bom.csv").exists()
-    dialog.approval_code.setText("MGR-1234")
-    assert "Ready to issue" in dialog.status.text() and "-00002-A" in dialog.status.text()
+    dialog.approval_code.setText("MGR-1234")  # any text is no approval: the dialog says why, export is refused
+    assert "not an approval token" in dialog.status.text() and not dialog.export_button.isEnabled()
+    dialog.approval_code.setText("")
+    assert "-00002-A" in dialog.status.text()
 
 
 def test_customer_edition_has_no_discount_fields_and_no_cost(dialog_for, tmp_path):

@@ -118,12 +118,23 @@ def test_customer_edition_has_no_cost_or_margin_internal_edition_has_both(tmp_pa
     assert "INTERNAL EDITION" in text
 
 
-def test_customer_edition_guard_refuses_an_internal_word(example, make_quote, branding):
+def test_customer_edition_guard_is_on_the_data_not_the_words(example, make_quote, branding):
+    from configurator.core.quotes import Customer
+    from configurator.export.blocks import Table
+
     build, analysis = example("hgx-8x-b200")
-    quote = make_quote(build, warranty=("Parts at cost after year three",))
-    with pytest.raises(ExportError, match="cost"):
-        quote_document(quote, build, analysis, quote_prices(quote, build), approval(quote, DiscountPolicy()),
-                       branding, "customer")
+    quote = make_quote(build, warranty=("Parts at cost after year three",), customer=Customer("Cost Plus Drug Mart"))
+    sheet = quote_prices(quote, build)
+    assert sheet.cost is not None  # the internal catalog: the sheet holds dealer costs
+    doc = quote_document(quote, build, analysis, sheet, approval(quote, DiscountPolicy()), branding, "customer")
+    texts = " ".join(doc.texts())
+    assert "Cost Plus Drug Mart" in texts and "Parts at cost after year three" in texts
+    from configurator.present import amount
+
+    listed = {amount(v) for l in sheet.lines for v in (l.unit_price, l.gross, l.total, l.discount)}
+    costs = {amount(v) for l in sheet.lines for v in (l.cost, l.unit_cost)} - listed
+    assert costs and not [c for c in costs if c in texts]
+    assert not any("Cost" in c.title for b in doc.blocks if isinstance(b, Table) for c in b.columns)
 
 
 def test_discount_above_the_limit_prints_pending_approval_unless_approved(tmp_path, example, make_quote, branding):
@@ -131,9 +142,21 @@ def test_discount_above_the_limit_prints_pending_approval_unless_approved(tmp_pa
     _, _, pending = render(tmp_path, make_quote(build, discount_percent=Decimal(15)), build, analysis, branding)
     assert "pending approval" in " ".join(pending).lower()
     assert all("PENDING APPROVAL" in p for p in pending)  # the banner on every page
-    approved = make_quote(build, discount_percent=Decimal(15), approval_code="MGR-2291")
-    _, _, ok = render(tmp_path, approved, build, analysis, branding, name="ok.pdf")
-    assert "pending" not in " ".join(ok).lower() and "MGR-2291" not in " ".join(ok)
+    from datetime import date, timedelta
+
+    from configurator.core.quotes.approvals import generate_key, load_private_key, sign_approval
+
+    pem, public = generate_key()
+    total = quote_prices(make_quote(build, discount_percent=Decimal(15)), build).total
+    token = sign_approval(load_private_key(pem), "Q-T3ST-00042", Decimal(15), total, date.today() + timedelta(days=5))
+    approved = make_quote(build, discount_percent=Decimal(15), approval_code=token)
+    state = approval(approved, DiscountPolicy(), total, "USD", [public])
+    doc = quote_document(approved, build, analysis, quote_prices(approved, build), state, branding, "customer")
+    write_pdf(doc, tmp_path / "ok.pdf", analysis)
+    ok = pdf_pages(tmp_path / "ok.pdf")
+    assert state.state == "approved" and "pending" not in " ".join(ok).lower() and token[:20] not in " ".join(ok)
+    made_up = make_quote(build, discount_percent=Decimal(15), approval_code="MGR-2291")  # any text is no approval
+    assert approval(made_up, DiscountPolicy(), total, "USD", [public]).pending
     _, _, within = render(tmp_path, make_quote(build, discount_percent=Decimal(10)), build, analysis, branding,
                           name="within.pdf")
     assert "pending" not in " ".join(within).lower()

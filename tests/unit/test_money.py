@@ -33,7 +33,9 @@ def test_float_is_refused():
         to_decimal("12,3x")
     with pytest.raises(InvalidInputError):
         to_decimal("NaN")
-    assert to_decimal("1,299.50") == Decimal("1299.50")
+    with pytest.raises(InvalidInputError, match="comma"):  # never dropped: 0,92 is not 92
+        to_decimal("1,299.50")
+    assert to_decimal("1299.50") == Decimal("1299.50")
 
 
 def test_percent_bounds():

@@ -26,7 +26,7 @@ def test_prefix_is_drawn_once_per_installation(tmp_path):
     db = UserDatabase(path)
     prefix = QuoteStore(db.db).installation_prefix()
     db.close()
-    assert re.fullmatch(r"[2-9A-HJ-NP-Z]{4}", prefix)
+    assert re.fullmatch(r"[2-9A-HJ-NP-Z]{10}", prefix)
     db = UserDatabase(path)
     assert QuoteStore(db.db).installation_prefix() == prefix
     db.close()
@@ -87,10 +87,9 @@ def test_customers_and_discount_limit_setting(store):
     store.save_customer(Customer("Zed Ltd", id=saved.id))
     assert "Zed Ltd" in [c.name for c in store.customers()]
     assert store.discount_policy().sales_engineer_limit == 10
-    store.set_sales_engineer_limit("12.5")
-    assert store.discount_policy().sales_engineer_limit == Decimal("12.5")
-    with pytest.raises(Exception, match="limit"):
-        store.set_sales_engineer_limit("150")
+    # the limit is no editable settings row any more: only a signed policy changes it (test_approvals.py)
+    store.db["settings"].upsert({"key": "sales_engineer_discount_limit", "value": "100"}, pk="key")
+    assert store.discount_policy().sales_engineer_limit == 10
     with pytest.raises(QuoteError):
         store.get("Q-ZZZZ-00099")
 
@@ -100,4 +99,4 @@ def test_quote_migrations_are_appended(tmp_path):
     con = sqlite3.connect(tmp_path / "u.sqlite")
     names = [r[0] for r in con.execute("select name from _sqlite_migrations order by rowid")]
     con.close()
-    assert names[2:] == ["m003_settings", "m004_customers_and_quotes"]
+    assert names[2:4] == ["m003_settings", "m004_customers_and_quotes"]

@@ -59,5 +59,5 @@ def test_migrations_recorded_and_reapplied_idempotently(tmp_path):
 def test_corrupt_user_database_is_a_clear_error(tmp_path):
     path = tmp_path / "user.sqlite"
     path.write_bytes(b"\x00garbage" * 500)
-    with pytest.raises(UserDatabaseError, match="cannot be read"):
+    with pytest.raises(UserDatabaseError, match="damaged"):
         UserDatabase(path)

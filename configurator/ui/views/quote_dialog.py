@@ -1,15 +1,20 @@
 """The quote dialog: customer, terms, discount and approval code; print preview and export.
 
-Every figure and rule comes from the core (core/quotes: validation, approval; core/analysis:
-findings) and the export path is the command line's (export/issue.py). The customer edition shows
-no discount, role or approval fields and exports list prices only.
+Every figure and rule comes from the core (core/quotes: validation, approval; core/analysis: findings)
+and the export path is the command line's (export/issue.py). Numbers are read as the user types them in
+their locale (QLocale's decimal mark and grouping, core/quotes/entry.py): "0,92" is 0.92 in German and
+refused in English, never read as 92. The role and the discount limit are the installation's protected
+policy (shown, not chosen). The customer edition shows no discount, approval, currency or exchange-rate
+field and exports list prices only. In the manager role the dialog also signs approvals (the approver's
+side of `configurator approve`).
 """
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
     QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout,
@@ -17,15 +22,16 @@ from PySide6.QtWidgets import (
 
 from configurator.core.errors import ConfiguratorError
 from configurator.core.quotes import (
-    DEFAULT_VALID_DAYS, PAYMENT_TERMS, ROLES, SALES_ENGINEER, Customer, Quote, approval, check_issuable,
-    default_service_lines, valid_until_for, validate,
+    DEFAULT_VALID_DAYS, MANAGER, PAYMENT_TERMS, Customer, Quote, check_issuable, default_service_lines,
+    quote_prices, valid_until_for, validate,
 )
+from configurator.core.quotes.entry import parse_typed
 
 
 class QuoteDialog(QDialog):
     quote_issued = Signal(object)  # the issued core Quote
 
-    def __init__(self, context, document, parent=None):
+    def __init__(self, context, document, parent=None, locale: QLocale | None = None):
         super().__init__(parent)
         from configurator.store.quotes import QuoteStore
         from configurator.store.userdb import UserDatabase, user_database_path
@@ -34,11 +40,13 @@ class QuoteDialog(QDialog):
         self.setObjectName("quote-dialog")
         self.context, self.document = context, document
         self.internal = context.edition == "internal"
+        self.locale = locale or QLocale()
         self._own_db = None
         user_db = getattr(context, "user_db", None)
         if user_db is None:
             user_db = self._own_db = UserDatabase(user_database_path())
         self.store = QuoteStore(user_db.db)
+        self.policy = self.store.discount_policy()
         self.issued: Quote | None = None
         self._build_form()
         self.refresh()
@@ -49,6 +57,10 @@ class QuoteDialog(QDialog):
         edit.setPlaceholderText(placeholder)
         edit.textChanged.connect(self.refresh)
         return edit
+
+    def _number_text(self, value: str) -> str:
+        """A plain number ('0.92') as this locale writes it ('0,92')."""
+        return value.replace(".", self.locale.decimalPoint())
 
     def _build_form(self) -> None:
         self.customer_pick = QComboBox()
@@ -73,26 +85,28 @@ class QuoteDialog(QDialog):
         self.valid_days.setValue(DEFAULT_VALID_DAYS)
         self.valid_days.setSuffix(" days")
         price = getattr(self.document.analysis, "price", None)
-        self.currency = self._line(price.currency if price is not None else "USD")
+        self.base_currency = price.currency if price is not None else "USD"
+        self.currency = self._line(self.base_currency)
         self.currency.setMaxLength(3)
-        self.rate, self.tax = self._line("1"), self._line("0")
-        self.discount, self.approval_code = self._line("0"), self._line(placeholder="needed above your limit")
-        self.role = QComboBox()
-        for role in ROLES:
-            self.role.addItem(role.replace("_", " "), role)
+        self.currency.textChanged.connect(self._currency_changed)
+        self.rate = self._line(self._number_text("1"))
+        self.tax = self._line(self._number_text("0"))
+        self.discount, self.approval_code = self._line(self._number_text("0")), self._line(
+            placeholder="paste the approver's token (A1:...)")
+        self.role_label = QLabel(f"{self.policy.role.replace('_', ' ')} (discount limit {self.policy.limit()}%)")
+        self.role_label.setObjectName("quote-role")
         self.edition = QComboBox()
         self.edition.addItem("Customer (list prices)", "customer")
         if self.internal:
             self.edition.addItem("Internal (cost and margin)", "internal")
         terms = QFormLayout()
-        rows = [("Payment terms", self.terms), ("Valid for", self.valid_days), ("Currency", self.currency),
-                ("Exchange rate", self.rate), ("Tax %", self.tax)]
-        if self.internal:
-            rows += [("Discount %", self.discount), ("Role", self.role), ("Approval code", self.approval_code),
-                     ("Document", self.edition)]
+        rows = [("Payment terms", self.terms), ("Valid for", self.valid_days), ("Tax %", self.tax)]
+        if self.internal:  # the customer edition gives no discount and sets no currency or exchange rate
+            rows += [("Currency", self.currency), ("Exchange rate", self.rate), ("Discount %", self.discount),
+                     ("Role", self.role_label), ("Approval code", self.approval_code), ("Document", self.edition)]
         for label, widget in rows:
             terms.addRow(label, widget)
-        for combo in (self.terms, self.role, self.edition):
+        for combo in (self.terms, self.edition):
             combo.currentIndexChanged.connect(self.refresh)
         self.valid_days.valueChanged.connect(self.refresh)
 
@@ -117,9 +131,39 @@ class QuoteDialog(QDialog):
             columns.addWidget(box)
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
+        self.approver_box = self._approver_box() if self.internal and self.policy.role == MANAGER else None
+        if self.approver_box is not None:
+            layout.addWidget(self.approver_box)
         for widget in (self.with_sheet, self.with_bom, self.status):
             layout.addWidget(widget)
         layout.addWidget(buttons)
+
+    def _approver_box(self) -> QGroupBox:
+        """The approver's side: sign a quote's number, discount and total with a private key file."""
+        self.sign_key, self.sign_number = QLineEdit(), QLineEdit()
+        self.sign_key.setPlaceholderText("approver key file (.pem)")
+        self.sign_number.setPlaceholderText("Q-XXXXXXXXXX-00042")
+        self.sign_discount, self.sign_total = QLineEdit(), QLineEdit()
+        self.sign_total.setPlaceholderText("the total as printed")
+        self.sign_token = QLineEdit()
+        self.sign_token.setReadOnly(True)
+        self.sign_button = QPushButton("Sign approval")
+        self.sign_button.clicked.connect(self.sign_approval)
+        browse = QPushButton("Key file…")
+        browse.clicked.connect(lambda: self.sign_key.setText(
+            QFileDialog.getOpenFileName(self, "Approver key", "", "Keys (*.pem);;All files (*)")[0]
+            or self.sign_key.text()))
+        form = QFormLayout()
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.sign_key)
+        key_row.addWidget(browse)
+        form.addRow("Key", key_row)
+        for label, widget in (("Quote number", self.sign_number), ("Discount %", self.sign_discount),
+                              ("Total", self.sign_total), ("", self.sign_button), ("Token", self.sign_token)):
+            form.addRow(label, widget)
+        box = QGroupBox("Approve a quote (manager)")
+        box.setLayout(form)
+        return box
 
     def _pick_customer(self) -> None:
         c: Customer | None = self.customer_pick.currentData()
@@ -128,7 +172,20 @@ class QuoteDialog(QDialog):
             edit.setText(value)
         self.address.setPlainText(c.address if c else "")
 
+    def _currency_changed(self, text: str) -> None:
+        """A new currency starts from the stored rate for the pair (which needs no approval)."""
+        stored = self.policy.stored_rate(self.base_currency, text.strip().upper())
+        if stored is not None:
+            self.rate.setText(self._number_text(format(stored, "f")))
+
     # -- reading the form through the core ------------------------------------------------------------
+    def _typed(self, edit: QLineEdit, what: str, default: str = "0") -> str:
+        """The field as a plain decimal string, read with the locale's marks (InvalidInputError naming it)."""
+        text = edit.text().strip()
+        if not text:
+            return default
+        return str(parse_typed(text, what, self.locale.decimalPoint(), self.locale.groupSeparator()))
+
     def customer(self) -> Customer:
         picked: Customer | None = self.customer_pick.currentData()
         return Customer(self.name.text().strip(), self.company.text().strip(), self.email.text().strip(),
@@ -140,17 +197,20 @@ class QuoteDialog(QDialog):
 
         build = self.document.build
         warranty, support = default_service_lines(build)
-        return dict(payment_terms=self.terms.currentData(), currency=self.currency.text().strip() or "USD",
-                    exchange_rate=self.rate.text().strip() or "0", tax_percent=self.tax.text().strip() or "0",
-                    discount_percent=(self.discount.text().strip() or "0") if self.internal else "0",
-                    role=self.role.currentData() if self.internal else SALES_ENGINEER,
-                    approval_code=self.approval_code.text().strip() if self.internal else "",
-                    warranty=warranty, support=support, build_json=dumps(build), build_name=build.name)
+        if self.internal:
+            currency = self.currency.text().strip().upper() or self.base_currency
+            rate = self._typed(self.rate, "exchange rate", "1")
+            discount = self._typed(self.discount, "discount")
+            code = "".join(self.approval_code.text().split())
+        else:
+            currency, rate, discount, code = self.base_currency, "1", "0", ""
+        return dict(payment_terms=self.terms.currentData(), currency=currency, exchange_rate=rate,
+                    tax_percent=self._typed(self.tax, "tax rate"), discount_percent=discount, role=self.policy.role,
+                    approval_code=code, warranty=warranty, support=support, build_json=dumps(build),
+                    build_name=build.name)
 
     def draft(self) -> Quote:
         """The quote as the form stands (not stored): raises ConfiguratorError for a bad field."""
-        from datetime import date
-
         today = date.today()
         return validate(Quote(prefix=self.store.installation_prefix(), sequence=self.store.peek_sequence(),
                               customer=self.customer(), issue_date=today,
@@ -162,26 +222,55 @@ class QuoteDialog(QDialog):
         return analyze(self.document.build, self.context.catalog)  # fresh: the window's may be a frame old
 
     def refresh(self) -> None:
+        from configurator.export.issue import quote_approval
+
         problem = None
         analysis = self.document.analysis
         try:
             if analysis is not None:
                 check_issuable(analysis.findings)
             quote = self.draft()
+            state = quote_approval(quote, quote_prices(quote, self.document.build), self.document.build, self.store)
         except ConfiguratorError as exc:
             problem = str(exc)
         if problem:
             self.status.setText(f"Cannot issue: {problem}")
+        elif state.refused:
+            problem = state.refused
+            self.status.setText(f"Approval code refused: {state.refused}. Clear it to issue the quote as "
+                                f"pending approval.")
+        elif state.pending:
+            self.status.setText(f"Needs approval: {state.reason}. Without an approver's token the quote prints "
+                                f"'pending approval' as {quote.number}-A.")
         else:
-            state = approval(quote, self.store.discount_policy())
-            self.status.setText(
-                f"Discount {state.discount}% is above the {state.limit}% limit of a "
-                f"{quote.role.replace('_', ' ')}: without an approval code the quote prints 'pending approval'."
-                if state.pending else f"Ready to issue as {quote.number}-A.")
+            self.status.setText(f"Ready to issue as {quote.number}-A"
+                                + (" (approved)." if state.state == "approved" else "."))
         self.export_button.setEnabled(problem is None)
         self.preview_button.setEnabled(problem is None)
 
     # -- actions ----------------------------------------------------------------------------------------
+    def sign_approval(self) -> str:
+        """The approver's side: a token for the number, discount and total typed in (shown for copying)."""
+        from configurator.core.quotes.approvals import load_private_key_file, sign_approval
+        from configurator.core.quotes.model import format_number, parse_label
+
+        try:
+            prefix, sequence, _ = parse_label(self.sign_number.text())
+            discount = parse_typed(self.sign_discount.text(), "discount", self.locale.decimalPoint(),
+                                   self.locale.groupSeparator())
+            total = parse_typed(self.sign_total.text().split()[-1] if self.sign_total.text().split() else "",
+                                "total", self.locale.decimalPoint(), self.locale.groupSeparator())
+            key = load_private_key_file(Path(self.sign_key.text().strip()))
+            token = sign_approval(key, format_number(prefix, sequence), discount, total,
+                                  date.today() + timedelta(days=14))
+        except ConfiguratorError as exc:
+            self.sign_token.setText("")
+            self.status.setText(f"Cannot sign: {exc}")
+            return ""
+        self.sign_token.setText(token)
+        self.status.setText("Approval signed: send the token to the sales engineer (valid 14 days).")
+        return token
+
     def preview_document(self):
         from configurator.export.branding import load_branding
         from configurator.export.issue import quote_documents
@@ -211,20 +300,22 @@ class QuoteDialog(QDialog):
         """Issue the quote and write ``pdf`` (and the build sheet / BOM beside it when ticked)."""
         from configurator.export.branding import load_branding
         from configurator.export.issue import issue_and_export
+        from configurator.present import count, money_code
 
         pdf = Path(pdf)
         sheet = pdf.with_name(f"{pdf.stem}-build-sheet.pdf") if self.with_sheet.isChecked() else None
         bom = pdf.with_name(f"{pdf.stem}-bom.csv") if self.with_bom.isChecked() else None
-        create = {**self.terms_values(), "customer": self.customer(), "valid_days": self.valid_days.value()}
         try:
+            create = {**self.terms_values(), "customer": self.customer(), "valid_days": self.valid_days.value()}
             done = issue_and_export(self.store, None, self.document.build, self.analysis(), load_branding(),
                                     self.edition.currentData(), pdf, sheet, bom, create=create)
         except (ConfiguratorError, OSError) as exc:
             self.status.setText(f"Not exported: {exc}")
             return None
         self.issued = done.quote
-        note = " Discount pending approval." if done.approval.pending else ""
-        self.status.setText(f"Issued {done.quote.label}: {pdf.name} ({done.pages} pages).{note}")
+        note = f" Needs approval: {done.approval.reason}." if done.approval.pending else ""
+        self.status.setText(f"Issued {done.quote.label}: {pdf.name} ({count(done.pages, 'page')}), total "
+                            f"{money_code(done.sheet.total, done.sheet.currency)}.{note}")
         self.quote_issued.emit(done.quote)
         return done.quote
 

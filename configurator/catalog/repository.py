@@ -141,6 +141,12 @@ class CatalogRepository:
     def _efficiency_index(self) -> dict[tuple[str, str], parts.EngineEfficiency]:
         return {(e.engine_id, e.gpu_class): e for e in self.list("engine_efficiency")}
 
+    def training_efficiency(self, compute: str, gpu_class: str) -> parts.TrainingEfficiency | None:
+        """Training kernel efficiency for this tensor rate on this GPU class, else the rate's '*' row, else None
+        (the sizing core then uses its built-in copy of the calibrated default)."""
+        rows = {(e.compute, e.gpu_class): e for e in self.list("training_efficiency")}
+        return rows.get((compute, gpu_class)) or rows.get((compute, "*"))
+
     def cloud_rate(self, gpu_id: str) -> parts.CloudRate | None:
         return next((r for r in self.list("cloud_rates") if r.gpu_id == gpu_id), None)
 

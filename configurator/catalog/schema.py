@@ -20,12 +20,14 @@ from configurator.core import parts
 TABLES: dict[str, type] = {
     **parts.PART_KINDS,
     "engine_efficiency": parts.EngineEfficiency,
+    "training_efficiency": parts.TrainingEfficiency,
     "cloud_rates": parts.CloudRate,
     "circuits": parts.Circuit,
     "rule_params": parts.RuleParam,
 }
 PRIMARY_KEYS: dict[str, str | tuple[str, ...]] = {
     "engine_efficiency": ("engine_id", "gpu_class"),
+    "training_efficiency": ("compute", "gpu_class"),
     "cloud_rates": "gpu_id",
     "rule_params": "key",
 }
@@ -33,7 +35,7 @@ PRIMARY_KEYS: dict[str, str | tuple[str, ...]] = {
 COST_TABLE = "costs"
 PRICE_TABLE = "prices"
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 migrations = Migrations("configurator-catalog")
 
 
@@ -84,6 +86,19 @@ def m002_gpu_compute(db: Database) -> None:
     db["price_imports"].create(
         {"id": str, "list_price": str, "cost": str, "currency": str, "imported_at": str}, pk="id"
     )
+
+
+@migrations()
+def m003_training_efficiency_and_model_columns(db: Database) -> None:
+    # Training efficiency per compute rate (tools/calibrate_training.py) and the 2026 model columns
+    # (max_context, shipped_precision, sliding_window_layers, ...). A catalog built by this version already has
+    # them from m001 (which creates every table of TABLES); an older file gains what it lacks.
+    if "training_efficiency" not in db.table_names():
+        _create(db, "training_efficiency", parts.TrainingEfficiency)
+    have = set(db["models"].columns_dict)
+    for name, (py, _) in field_types(parts.ModelArch).items():
+        if name not in have:
+            db["models"].add_column(name, _sql_type(py))
 
 
 def apply(db: Database) -> None:

@@ -1,4 +1,4 @@
-"""`configurator catalog build|list|import-prices`."""
+"""`configurator catalog build|list|import-prices|import-model`."""
 
 from __future__ import annotations
 
@@ -44,6 +44,14 @@ def register(sub) -> None:
     ip = csub.add_parser("import-prices", help="apply a price CSV (id,list_price[,cost][,currency]): all rows or none")
     ip.add_argument("file", type=Path)
     ip.set_defaults(func=_import)
+
+    im = csub.add_parser("import-model", help="add a model from a Hugging Face config.json (a local file) to the "
+                                              "user database")
+    im.add_argument("file", type=Path, help="the model's config.json")
+    im.add_argument("--id", help="catalog id for it (default: from _name_or_path or the folder name)")
+    im.add_argument("--name", help="display name (default: _name_or_path)")
+    im.add_argument("--json", action="store_true", help="print the imported architecture as JSON")
+    im.set_defaults(func=_import_model)
 
 
 def _build(args) -> int:
@@ -92,4 +100,52 @@ def _import(args) -> int:
     path = ensure_catalog()
     count = import_prices(path, args.file)
     print(f"imported {count} price rows into {path}")
+    return 0
+
+
+def import_model(path: Path, model_id: str | None = None, name: str | None = None, repo=None, db=None):
+    """Import ``path`` into the user database and return the ModelArch (the window's import action calls this).
+
+    Refuses an id the catalog already has; importing the same id again replaces the earlier import.
+    """
+    from configurator.catalog.hf_import import ModelImportError, import_model_file
+    from configurator.core.errors import UnknownPartError
+    from configurator.store.userdb import UserDatabase, user_database_path
+
+    arch = import_model_file(path, model_id, name)
+    own_repo = repo is None
+    if own_repo:
+        from configurator.catalog import open_catalog
+
+        repo = open_catalog()
+    try:
+        try:
+            repo.model(arch.id)
+            raise ModelImportError(f"'{arch.id}' is already a catalog model: choose another --id")
+        except UnknownPartError:
+            pass
+    finally:
+        if own_repo:
+            repo.close()
+    own_db = db is None
+    if own_db:
+        db = UserDatabase(user_database_path())
+    try:
+        db.save_imported_model(arch, str(Path(path).resolve()))
+    finally:
+        if own_db:
+            db.close()
+    return arch
+
+
+def _import_model(args) -> int:
+    arch = import_model(args.file, args.id, args.name)
+    if args.json:
+        print(json.dumps(dataclasses.asdict(arch), indent=1))
+        return 0
+    kind = "MLA" if arch.attention == "mla" else ("GQA" if arch.kv_heads < arch.heads else "MHA")
+    moe = (f", MoE {arch.experts} experts top-{arch.experts_active}"
+           + (f" + {arch.shared_experts} shared" if arch.shared_experts else "")) if arch.is_moe else ", dense"
+    print(f"imported model '{arch.id}' ({arch.name}): {arch.params_b:g}B parameters ({arch.active_params_b:g}B "
+          f"active), {arch.layers} layers, {kind}{moe}")
     return 0

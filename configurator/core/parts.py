@@ -90,10 +90,27 @@ class ModelArch:
     params_b: float  # total parameters, billions
     active_params_b: float  # parameters used per token (MoE), billions
     source: str
+    # Added 2026-12 for the models people deploy in 2026 (shared/data/models-2026.md); blank = not known / none.
+    max_context: int | None = None  # max_position_embeddings of the config: longest context the model takes
+    shipped_precision: str = ""  # precision id of the published weights ("bf16", "fp8", "mxfp4")
+    sliding_window_layers: int | None = None  # layers that cap attention at sliding_window (None: all, or
+    # Gemma-2's alternating half; 0 with a window: none). Llama 4 chunked attention counts as a window.
+    moe_layers: int | None = None  # MoE layers when not every layer after dense_layers is one (Maverick 24 of 48)
+    attention_sinks: bool = False  # learned per-head sink logits (gpt-oss): no cache or FLOP effect worth counting
+    q_lora_rank: int | None = None  # MLA query compression rank (DeepSeek-V3/R1 1536), for the parameter count
 
     @property
     def is_moe(self) -> bool:
         return bool(self.experts)
+
+    @property
+    def moe_layer_count(self) -> int:
+        """MoE layers: ``moe_layers`` where given, else every layer after the leading dense ones."""
+        if not self.experts:
+            return 0
+        if self.moe_layers is not None:
+            return int(self.moe_layers)
+        return self.layers - int(self.dense_layers or 0)
 
 
 @dataclass(frozen=True)
@@ -267,6 +284,18 @@ class EngineEfficiency:
     fp8_scale: float = 1.0  # GEMM efficiency at the FP8 rate relative to eff_compute / eff_prefill (16-bit)
     fp4_scale: float = 1.0  # the same at the FP4 rate
     grouped_gemm: float = 1.0  # MoE expert GEMMs relative to a dense GEMM of the same tokens
+
+
+@dataclass(frozen=True)
+class TrainingEfficiency:
+    """Share of the dense tensor peak that training kernels reach while computing (before pipeline bubbles and
+    exposed communication), per compute rate; written by tools/calibrate_training.py."""
+
+    compute: str  # tensor rate: "fp16" (BF16/FP16), "fp8", "fp32" (TF32)
+    gpu_class: str  # Gpu.gpu_class, or "*" for every GPU
+    efficiency: float  # achieved hardware FLOP/s / dense peak of that rate
+    calibrated_on: str  # rows of measured_training.csv that fixed it, or "assumption"
+    source: str
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,10 @@ INFERENCE = "inference"
 TRAINING = "training"
 TRAINING_MODES = ("full", "lora", "qlora", "pretrain")
 ZERO_STAGES = (0, 1, 2, 3)  # 3 = ZeRO-3 / FSDP full shard
-RECOMPUTE = ("none", "selective", "full")
+ZERO_AUTO = -1  # zero_stage: let the layout search choose (core/sizing/training.py)
+ZERO_CHOICES = (ZERO_AUTO, *ZERO_STAGES)
+RECOMPUTE = ("auto", "none", "selective", "full")  # auto: the layout search chooses
+AUTO = 0  # tp / pp / cp / ep: chosen by the layout search
 OPTIMIZERS = ("adamw", "adamw8bit", "sgd")
 PARALLEL = ("tp", "layer")
 ENGINES = ("llama.cpp", "vllm", "trtllm", "sglang")
@@ -40,12 +43,21 @@ class TrainingWorkload:
     seq_len: int = 4096
     micro_batch: int = 1
     global_batch: int = 64  # sequences per optimizer step
-    zero_stage: int = 0
-    recompute: str = "selective"
+    zero_stage: int = ZERO_AUTO  # 0-3, or ZERO_AUTO
+    recompute: str = "auto"
     optimizer: str = "adamw"
     lora_rank: int = 16
-    mfu: float = 0.40  # model FLOPs utilisation: a visible, editable assumption (SIZING.md 4)
+    # Compute efficiency: the share of the dense peak the kernels reach while computing (before pipeline
+    # bubbles and exposed communication). 0 = the calibrated default (db/training_efficiency.csv); the
+    # resulting MFU is an output of the sizing (SIZING.md 4).
+    mfu: float = 0.0
     fp32_grads: bool = False  # 18-byte convention instead of 16 (SIZING.md 2)
+    # Model-parallel layout (SIZING.md 4): tensor, pipeline, context and expert parallel degrees; AUTO (0) lets
+    # the layout search choose; data parallel takes the remaining GPUs.
+    tp: int = AUTO
+    pp: int = AUTO
+    cp: int = AUTO
+    ep: int = AUTO
 
 
 @dataclass(frozen=True)

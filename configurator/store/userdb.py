@@ -7,6 +7,7 @@ multi-step write runs inside ``db.atomic()``.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -71,6 +72,16 @@ def m004_customers_and_quotes(db: Database) -> None:
                   "valid_until", "created_at"},
     )
     db["quotes"].create_index(["prefix", "sequence", "revision"], unique=True)
+
+
+@migrations()
+def m005_imported_models(db: Database) -> None:
+    # Models imported from a Hugging Face config.json (configurator catalog import-model): the architecture as
+    # JSON of the ModelArch fields, kept per installation; build files that use one carry a copy too.
+    db["imported_models"].create(
+        {"id": str, "arch_json": str, "source_file": str, "imported_at": str},
+        pk="id", not_null={"arch_json", "imported_at"},
+    )
 
 
 @migrations()
@@ -217,6 +228,35 @@ class UserDatabase:
 
     def recent_files(self) -> list[str]:
         return [r[0] for r in self.db.execute("select path from recent_files order by opened_at desc")]
+
+    # -- imported models -------------------------------------------------------------------------
+    def save_imported_model(self, arch, source_file: str | None = None) -> None:
+        """Keep (or replace) an imported model architecture (a core ModelArch)."""
+        from configurator.core.buildfile.models import arch_to_dict
+
+        with self.db.atomic():
+            self.db["imported_models"].upsert(
+                {"id": arch.id, "arch_json": json.dumps(arch_to_dict(arch), sort_keys=True),
+                 "source_file": source_file, "imported_at": _now()}, pk="id",
+            )
+
+    def imported_models(self) -> list:
+        """Every imported ModelArch, oldest import first."""
+        from configurator.core.buildfile.models import arch_from_json
+
+        rows = self.db.execute("select id, arch_json from imported_models order by imported_at, id").fetchall()
+        return [arch_from_json(text, f"imported model '{mid}'") for mid, text in rows]
+
+    def imported_model(self, model_id: str):
+        from configurator.core.buildfile.models import arch_from_json
+
+        row = self.db.execute("select arch_json from imported_models where id = ?", [model_id]).fetchone()
+        return arch_from_json(row[0], f"imported model '{model_id}'") if row else None
+
+    def delete_imported_model(self, model_id: str) -> bool:
+        with self.db.atomic():
+            cur = self.db.execute("delete from imported_models where id = ?", [model_id])
+        return cur.rowcount > 0
 
 
 def database_problem(path: str | Path) -> str | None:

@@ -80,7 +80,7 @@ def test_lora_and_qlora_summary_text(size):
 @pytest.mark.parametrize("argv, needle", [
     (("--model", "nope", "--gpu", "h100-sxm"), "unknown model id 'nope'"),
     (("--model", "llama-3.1-8b", "--gpu", "nope"), "unknown gpu id"),
-    (("--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--precision", "fp4"), "FP4"),
+    (("--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--precision", "fp4", "--compute", "fp4"), "FP4"),
     (("--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--gpus", "0"), "--gpus"),
     (("--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--users", "-2"), "--users"),
     (("--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--context", "-1"), "--context"),
@@ -92,6 +92,16 @@ def test_bad_input_exits_2_with_one_line(size, argv, needle):
     rc, out, err = size(*argv)
     assert rc == 2
     assert needle in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_fp4_weights_run_weight_only_where_the_gpu_has_no_fp4(size):
+    """Issue 14: MXFP4 weights on an H100 are not refused; they run as W4A16 at the 16-bit rate."""
+    rc, out, err = size("--model", "gpt-oss-120b", "--gpu", "h100-sxm", "--precision", "mxfp4", "--engine", "vllm",
+                        "--json")
+    assert rc == 0, err
+    o = json.loads(out)
+    assert o["compute"] == "fp16" and any("W4A16" in n for n in o["notes"])
+    assert o["memory_gb"]["weights"] == pytest.approx(116.789e9 * 4.25 / 8 / GB, rel=1e-3)
 
 
 def test_fp4_runs_where_the_gpu_has_it(size):

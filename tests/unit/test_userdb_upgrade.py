@@ -43,6 +43,10 @@ def _seed(db: Database) -> dict[str, int]:
                              "customer_json": "{}", "build_json": BUILD_JSON, "issue_date": "2025-03-01",
                              "valid_until": "2025-03-31", "created_at": "2025-03-01", "tax_percent": "8.25"})
         written.update(customers=1, quotes=1)
+    if "imported_models" in tables:
+        db["imported_models"].insert({"id": "my-model", "arch_json": "{}", "source_file": "/models/config.json",
+                                      "imported_at": "2025-03-03T11:00:00"})
+        written["imported_models"] = 1
     return written
 
 

@@ -19,12 +19,13 @@ from configurator.core.configuration.catalog import Catalog
 from configurator.core.configuration.placement import free_slot
 from configurator.core.errors import ConfiguratorError
 from configurator.core.buildfile.problems import Problems, show as _show
+from configurator.core.buildfile.models import arch_from_dict, arch_to_dict, imported_in, with_models
 from configurator.core.buildfile.workload import workload_from_dict, workload_to_dict
 from configurator.core.roi import RoiAssumptions, assumptions_to_dict, check_months, check_value
 
 SCHEMA_VERSION = 1
 TOP_KEYS = ("schema", "kind", "name", "chassis", "platform", "circuit", "nodes", "gpus", *ITEM_SECTIONS,
-            "workload", "roi", "notes")
+            "models", "workload", "roi", "notes")
 KIND_NAMES = {"chassis": "chassis", "platforms": "platform", "gpus": "GPU", "psus": "PSU", "memory": "memory module",
               "storage": "drive", "network": "network card", "bridges": "NVLink bridge", "services": "service",
               "models": "model", "precisions": "precision", "engines": "serving engine"}
@@ -62,6 +63,12 @@ def to_dict(build: Build) -> dict:
                         for p in build.gpus]
     for section in ITEM_SECTIONS:
         data[section] = [{"id": i.part.id, "quantity": i.quantity} for i in build.items(section)]
+    # imported models the workload uses travel with the file (they are in no catalog): docs/build-file.md
+    extra = imported_in(build.catalog)
+    used = [extra[m] for m in dict.fromkeys((build.workload.inference.model_id, build.workload.training.model_id))
+            if m in extra]
+    if used:
+        data["models"] = [arch_to_dict(m) for m in used]
     data["workload"] = workload_to_dict(build.workload)
     if build.roi != RoiAssumptions():  # written only when edited: files stay readable by older versions
         data["roi"] = assumptions_to_dict(build.roi)
@@ -205,6 +212,8 @@ def from_dict(data, catalog: Catalog, source: str = "build file") -> Build:
     if kind not in KINDS:
         p.add("$.kind", f"{_show(kind)} is not a build kind ({', '.join(KINDS)})")
         raise BuildFileError(source, p.items)
+    if data.get("models") is not None:
+        catalog = with_models(catalog, _read_models(catalog, p, data["models"]))
     build = Build(catalog, kind)
     limit = int(catalog.rule_param("max_quantity"))
     with build.batch():
@@ -241,6 +250,28 @@ def from_dict(data, catalog: Catalog, source: str = "build file") -> Build:
     if p.items:
         raise BuildFileError(source, p.items)
     return build
+
+
+def _read_models(catalog: Catalog, p: Problems, value) -> list:
+    """The file's own model architectures ($.models): imported models, in no catalog."""
+    if not isinstance(value, list):
+        p.add("$.models", f"{_show(value)} is not a list")
+        return []
+    out = []
+    for i, entry in enumerate(value):
+        arch = arch_from_dict(entry, f"$.models[{i}]", p)
+        if arch is None:
+            continue
+        try:
+            known = catalog.model(arch.id)
+        except KeyError:
+            known = None
+        if known is not None and known != arch:
+            p.add(f"$.models[{i}].id", f"'{arch.id}' is a catalog model with another architecture")
+            continue
+        if known is None:
+            out.append(arch)
+    return out
 
 
 def _entries(p: Problems, value, path: str) -> Iterator[tuple[str, dict]]:

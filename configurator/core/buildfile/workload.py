@@ -18,16 +18,24 @@ CHOICES = {
     "engine": wl.ENGINES,
     "parallel": wl.PARALLEL,
     "mode": wl.TRAINING_MODES,
-    "zero_stage": wl.ZERO_STAGES,
+    "zero_stage": wl.ZERO_CHOICES,
     "recompute": wl.RECOMPUTE,
     "optimizer": wl.OPTIMIZERS,
 }
 CATALOG_IDS = {"model_id": "model", "precision": "precision", "kv_precision": "precision"}
-AT_LEAST_ZERO = {"zero_stage"}  # every other whole number counts something and must be at least 1
+AT_LEAST_ZERO = {"zero_stage", "tp", "pp", "cp", "ep"}  # 0: automatic; every other whole number counts something
+ZERO_MEANS_DEFAULT = {"mfu"}  # float fields where 0 means "the calibrated default"
+
+
+# Training layout degrees are written only when set by hand (0 = automatic): files stay as they were otherwise.
+WRITTEN_WHEN_SET = ("tp", "pp", "cp", "ep")
 
 
 def workload_to_dict(workload: wl.Workload) -> dict:
     data = dataclasses.asdict(workload)
+    for name in WRITTEN_WHEN_SET:
+        if data["training"][name] == wl.AUTO:
+            del data["training"][name]
     # The custom architecture is written only when a section uses it: files stay as they were otherwise.
     if wl.CUSTOM_MODEL_ID not in (workload.inference.model_id, workload.training.model_id):
         del data["custom"]
@@ -52,7 +60,7 @@ def _field(cls, name: str, value, path: str, catalog: "Catalog", p: Problems):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             p.add(path, f"{_show(value)} is not a number")
             return None
-        if value <= 0:
+        if value < 0 or (value == 0 and name not in ZERO_MEANS_DEFAULT):
             p.add(path, f"{_show(value)} must be more than 0")
             return None
         if name == "mfu" and value > 1:
@@ -68,7 +76,7 @@ def _field(cls, name: str, value, path: str, catalog: "Catalog", p: Problems):
         return value  # the architecture is in $.workload.custom
     if name in CATALOG_IDS:
         try:
-            getattr(catalog, CATALOG_IDS[name])(value)
+            getattr(catalog, CATALOG_IDS[name])(value)  # imported models: the file's $.models overlay the catalog
         except KeyError:
             p.add(path, f"unknown {CATALOG_IDS[name]} id '{value}'")
             return None

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from configurator.core import parts
 from configurator.core.errors import InvalidInputError
-from configurator.core.system import ETH_400G, IB_NDR, IB_XDR, Link, SystemSpec, default_intra_link
+from configurator.core.system import ETH_400G, IB_NDR, IB_XDR, Link, SystemSpec, node_system
 
 if TYPE_CHECKING:
     from configurator.core.configuration.model import Build
@@ -42,15 +42,15 @@ def to_system_spec(build: "Build") -> SystemSpec:
         raise InvalidInputError("the build has no GPU to size the workload on")
     gpu_id = counts.most_common(1)[0][0]
     gpu = next(p.gpu for p in build.gpus if p.gpu.id == gpu_id)
-    bridged = any(gpu_id in [g.strip() for g in i.part.gpus.split(",")] for i in build.bridges)
+    # NVLink bridges join the cards in sets of the bridge's ways (pairs, or four on H200 NVL); a ring over
+    # more cards than one set crosses PCIe (core/system.py).
+    bridges = [i.part for i in build.bridges if gpu_id in [g.strip() for g in i.part.gpus.split(",")]]
+    widest = max(bridges, key=lambda b: b.ways) if bridges else None
     nics = fabric_nics(build)
     inter = nic_link(nics[0][0]) if nics and build.nodes > 1 else None
     nics_per_node = nics[0][1] if nics else 0
-    return SystemSpec(
-        gpu=gpu,
-        gpus_per_node=build.gpus_per_node,
-        nodes=build.nodes,
-        intra_link=default_intra_link(gpu, bridged=bridged),
-        inter_link=inter,
-        nics_per_node=nics_per_node,
+    return node_system(
+        gpu, build.gpus_per_node, build.nodes, bridged=widest is not None,
+        bridge_ways=widest.ways if widest else 2, inter_link=inter, nics_per_node=nics_per_node,
+        bridge_bandwidth_gb_s=widest.bandwidth_gb_s if widest else None,
     )

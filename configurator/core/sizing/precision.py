@@ -67,5 +67,10 @@ def tensor_rate(gpu: Gpu, compute: str) -> TensorRate:
         return TensorRate(fp16 / 2.0, compute, "fp32", "FP32 runs at the TF32 tensor rate (half the FP16 rate)")
     value = {"fp8": gpu.fp8_dense_tflops, "fp4": gpu.fp4_dense_tflops, "int8": gpu.int8_dense_tops}[compute]
     if value is None:
+        if compute == "fp4":
+            # FP4 / MXFP4 / NVFP4 weights still run there, weight-only (W4A16): engines dequantise them to 16-bit
+            # before each matmul (vLLM's Marlin / Triton kernels for gpt-oss on Hopper, for instance).
+            return TensorRate(fp16, compute, "fp16", f"{gpu.name} has no FP4 tensor cores: 4-bit weights run "
+                                                     f"weight-only (W4A16), dequantised to 16-bit, at the 16-bit rate")
         return TensorRate(fp16, compute, "fp16", f"{gpu.name} has no {compute.upper()} tensor rate: using the 16-bit rate")
     return TensorRate(value * 1e12, compute, compute, "")

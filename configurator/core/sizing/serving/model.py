@@ -131,7 +131,8 @@ class ServingWorkload:
 @dataclass(frozen=True)
 class ServingBuild:
     """The build and engine a model is served on. ``tp`` fixes the tensor-parallel size of each replica (None:
-    chosen automatically); ``slots`` is llama.cpp's number of parallel slots (None: its default)."""
+    chosen automatically); ``slots`` is llama.cpp's number of parallel slots; ``max_seqs`` / ``token_budget``
+    override the engine's running-request limit and tokens per step (None: the engine's defaults)."""
 
     arch: ModelArch
     system: SystemSpec
@@ -142,6 +143,8 @@ class ServingBuild:
     tp: int | None = None
     slots: int | None = None
     compute: str | None = None
+    max_seqs: int | None = None  # the engine's running-request limit (None: its default)
+    token_budget: int | None = None  # tokens per step (None: its default)
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,7 @@ class ServingResult:
     layout: Layout | None
     engine_id: str
     arrival: str
-    system_output_tokens_per_s: float | None
+    system_output_tokens_per_s: float | None  # all output tokens / time from the first arrival to the last answer
     per_user_tokens_per_s_p50: float | None
     per_user_tokens_per_s_p5: float | None  # the slowest 5% of users
     ttft_s_p50: float | None
@@ -194,6 +197,8 @@ class ServingResult:
     extrapolated: bool
     estimated: bool  # closed-form estimate, not the simulation
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # output tokens/s over the middle 80% of the run (no ramp-up, no drain): what a long benchmark reports
+    steady_output_tokens_per_s: float | None = None
 
 
 @dataclass(frozen=True)

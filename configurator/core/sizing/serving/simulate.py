@@ -77,6 +77,8 @@ def prepare_replica(build: ServingBuild, layout: Layout, workload: ServingWorklo
     setup = prepare_inference(build.arch, build.system, build.weight_precision, build.kv_precision,
                               build.efficiency, build.engine, parallel, build.compute, (layout.tp, layout.pp))
     pol = eng.policy(build.engine.id, build.system.gpu.memory_gb, build.slots)
+    if build.max_seqs or build.token_budget:
+        pol = replace(pol, max_seqs=int(build.max_seqs or pol.max_seqs), token_budget=int(build.token_budget or pol.token_budget))
     c = max(workload.mean_context, 1.0)
     kv_tok = float(setup.fig.kv_bytes_per_user(c)) * setup.kv_fraction / c  # bytes per token per GPU
     # memory per GPU: weights, the step's activation buffers (token budget), fp32 logits of the sequences
@@ -167,6 +169,14 @@ def summarize(replica: Replica, runs: list[ReplicaRun], workload: ServingWorkloa
     user_speed = 1.0 / np.maximum(tpot, 1e-12)
     tokens = float(out[served].sum())
     sys_tps = tokens / makespan if makespan > 0 and math.isfinite(makespan) else None
+    steady = None
+    if sys_tps:
+        # tokens decoded inside [10%, 90%] of the run, each request's tokens spread evenly over its decode time
+        a, b = start + 0.1 * makespan, start + 0.9 * makespan
+        f, d, o = first[multi], done[multi], out[multi] - 1.0
+        span = np.maximum(d - f, 1e-12)
+        inside = np.clip(np.minimum(d, b) - np.maximum(f, a), 0.0, None)
+        steady = float((o * inside / span).sum()) / (b - a)
     busy = sum(r.busy_s for r in runs)
     comp, band, over = (sum(getattr(r, k) for r in runs) for k in ("compute_s", "bandwidth_s", "overhead_s"))
     blocked = sum(r.kv_blocked_s for r in runs)
@@ -215,6 +225,7 @@ def summarize(replica: Replica, runs: list[ReplicaRun], workload: ServingWorkloa
         goodput_requests_per_s=good, meets_slo=meets, bound=bound, time_shares=shares,
         requests_served=int(served.sum()), requests_rejected=int(rejected), preemptions=int(preempt),
         makespan_s=makespan, extrapolated=False, estimated=False, notes=tuple(notes),
+        steady_output_tokens_per_s=steady,
     )
 
 

@@ -23,3 +23,10 @@ __all__ = [
     "roi_horizons", "roi_rate", "roi_summary", "severity_counts", "training_rows", "users_fit_label",
     "users_limit_label",
 ]
+
+from configurator.present.compare import (  # noqa: E402  (the comparison's rows and marks)
+    BETTER_MARK, better_text, better_tip, compare_header, compare_rows, price_per, training_run_basis, users_served,
+)
+
+__all__ += ["BETTER_MARK", "better_text", "better_tip", "compare_header", "compare_rows", "price_per",
+            "training_run_basis", "users_served"]

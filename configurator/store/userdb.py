@@ -85,6 +85,17 @@ def m005_imported_models(db: Database) -> None:
 
 
 @migrations()
+def m006_compare_tray(db: Database) -> None:
+    # Builds put aside to compare (store/compare_tray.py): the build-file JSON with a name and its origin;
+    # ``compared`` 1 for the (at most three) ticked ones; ``position`` keeps the order they were added in.
+    db["compare_tray"].create(
+        {"id": int, "position": int, "name": str, "build_json": str, "source": str, "compared": int,
+         "added_at": str},
+        pk="id", not_null={"position", "name", "build_json", "compared", "added_at"},
+    )
+
+
+@migrations()
 def m007_quote_integrity_and_approvers(db: Database) -> None:
     # Tamper evidence (store/quotes.py): each issued revision keeps the hash of its content chained to the
     # previous revision's; revisions issued before this version are sealed here as they stand.

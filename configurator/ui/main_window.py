@@ -142,6 +142,8 @@ class MainWindow(QMainWindow):
         tools = bar.addMenu("&Tools")
         self._action(tools, "&Recommend a build…", self.open_wizard, hotkeys.WIZARD)
         self._action(tools, "&Compare builds…", self.open_compare, hotkeys.COMPARE)
+        self._action(tools, "Add current build to co&mpare", self.add_current_to_compare)
+        self._action(tools, "Add a build &file to compare…", self.add_file_to_compare)
         self._action(tools, "&Quote…", self.open_quote, hotkeys.QUOTE)
 
         view = bar.addMenu("&View")
@@ -186,6 +188,23 @@ class MainWindow(QMainWindow):
         dialog = CompareDialog(self.context, self.document, self)
         dialog.exec()
         dialog.deleteLater()
+
+    def add_current_to_compare(self) -> bool:
+        from configurator.ui.views.compare_tray import add_document
+
+        ok, text = add_document(self.context, self.document)
+        self._status(text)
+        return ok
+
+    def add_file_to_compare(self, path=None) -> bool:
+        from PySide6.QtWidgets import QFileDialog
+
+        from configurator.ui.views.compare_tray import add_build_file
+
+        path = path or QFileDialog.getOpenFileName(self, "Add build to compare", "", "Build files (*.json)")[0]
+        ok, text = add_build_file(self.context, path) if path else (False, "")
+        self._status(text)
+        return ok
 
     def open_quote(self) -> None:
         from configurator.ui.views.quote_dialog import QuoteDialog

@@ -48,7 +48,10 @@ def test_the_three_builds_show_the_cores_figures(qtbot, catalog, builds):
         assert ("fits" in view.text("Memory fit", col)) == r.memory.fits
         assert view.text("Tokens/s per user", col) == f"{tokens_per_s(r.per_user_tokens_per_s)} at {count(w.users, 'user')}"
         assert view.text("Most users", col) == f"{r.max_users_at_context:,} at {w.context_tokens:,} tokens"
-        assert view.text("Time to train", col).startswith(duration(tr.training.result.train_time_s))
+        if tr.training.result.fits:
+            assert view.text("Time to train", col) == duration(tr.training.result.train_time_s)
+        else:  # no time for a run the build cannot hold
+            assert view.text("Time to train", col) == "— (does not fit)"
         assert view.text("Power at the wall", col) == watts(power_budget(build).wall_w * build.nodes)
         assert view.text("Findings", col) == findings_summary(inf.findings)
     # the throughput curves are the core's decode sweeps (users that fit)
@@ -63,7 +66,11 @@ def test_a_common_workload_and_the_three_build_limit(qtbot, catalog, builds):
     w = replace(builds[1].workload, inference=replace(builds[1].workload.inference, users=100))
     view.set_builds(builds[:2], workload=w)
     assert view.table.columnCount() == 2
-    assert view.text("Tokens/s per user", 0).endswith("at 100 users")
+    for col, fig in enumerate(view.figures):  # no speed for a workload the build cannot hold
+        fits = fig.inference.inference.result.fits
+        assert "at 100 users" in view.text("Tokens/s per user", col)
+        assert view.text("Tokens/s per user", col).startswith("—") == (not fits)
+    assert [f.inference.inference.result.fits for f in view.figures] == [False, True]
     with pytest.raises(ValueError):
         view.set_builds(builds + builds[:1])
     view.set_builds([])

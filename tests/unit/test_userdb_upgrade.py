@@ -47,6 +47,10 @@ def _seed(db: Database) -> dict[str, int]:
         db["imported_models"].insert({"id": "my-model", "arch_json": "{}", "source_file": "/models/config.json",
                                       "imported_at": "2025-03-03T11:00:00"})
         written["imported_models"] = 1
+    if "compare_tray" in tables:
+        db["compare_tray"].insert({"position": 1, "name": "Tower for the lab", "build_json": BUILD_JSON,
+                                   "source": "/builds/ws.json", "compared": 1, "added_at": "2025-03-03T12:00:00"})
+        written["compare_tray"] = 1
     return written
 
 
@@ -101,4 +105,5 @@ def test_the_upgrade_is_idempotent_and_leaves_a_sound_file(tmp_path):
 
 def test_the_current_version_is_covered():
     # a new migration must extend _seed with the data it adds (so its upgrade is tested with data)
-    assert ALL == ["m001_sessions_and_autosave", "m002_recent_files", "m003_settings", "m004_customers_and_quotes"]
+    assert ALL == ["m001_sessions_and_autosave", "m002_recent_files", "m003_settings", "m004_customers_and_quotes",
+                   "m005_imported_models", "m006_compare_tray", "m007_quote_integrity_and_approvers"]

@@ -105,6 +105,10 @@ class WizardDialog(QDialog):
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.proposals_page.layout().insertWidget(1, self.notes)
+        self.compare_message = QLabel()  # what "Add to compare" did (the tray lives in the user database)
+        self.compare_message.setObjectName("wizard-compare-message")
+        self.compare_message.setWordWrap(True)
+        self.proposals_page.layout().insertWidget(2, self.compare_message)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.proposals_page)
@@ -188,6 +192,7 @@ class WizardDialog(QDialog):
     def _propose(self) -> None:
         page = self.proposals_page
         page.clear()
+        self.compare_message.setText("")
         try:
             self.recommendation = recommend(self.request(), self.catalog)
         except ConfiguratorError as exc:
@@ -211,8 +216,36 @@ class WizardDialog(QDialog):
             button.setText("")
             button.setAccessibleName(text)
             button.clicked.connect(lambda _=False, p=proposal: self.choose(p))
-            page.add(button)
+            page.add(self._card_row(button, proposal))
         self._go(page)
+
+    def _card_row(self, card: QPushButton, proposal) -> QWidget:
+        """The proposal's card with its "Add to compare" button beside it."""
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(card, 1)
+        add = big_button("Add to\ncompare", f"compare-{proposal.tier}")
+        add.setAccessibleName(f"Add the {proposal.tier} proposal to the compare tray")
+        add.clicked.connect(lambda _=False, p=proposal, b=add: self.add_to_compare(p, b))
+        layout.addWidget(add)
+        return row
+
+    def add_to_compare(self, proposal, button: QPushButton | None = None) -> bool:
+        from configurator.ui.views.compare_tray import add_build, open_tray
+
+        tray, own = open_tray(self.context)
+        try:
+            ok, text = add_build(tray, proposal.build, f"{proposal.tier.capitalize()}: {proposal.build.name}",
+                                 f"wizard: {proposal.tier}")
+        finally:
+            if own is not None:
+                own.close()
+        self.compare_message.setText(text)
+        if ok and button is not None:
+            button.setText("Added to\ncompare ✓")
+            button.setEnabled(False)
+        return ok
 
     def choose(self, proposal) -> None:
         self.chosen_build = proposal.build

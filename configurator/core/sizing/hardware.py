@@ -183,6 +183,8 @@ def parallel_plan(system: SystemSpec, mode: str, tp: int | None = None, pp: int 
         tp_n, pp_n = int(tp or 1), int(pp or 1)
         if tp_n < 1 or pp_n < 1 or tp_n > system.gpus_per_node or tp_n * pp_n > system.total_gpus:
             raise InvalidInputError(f"a replica of TP {tp_n} x {pp_n} stages does not fit this build")
+    if tp is not None and hasattr(system, "ring_link"):
+        intra = system.ring_link(tp_n)  # a TP group inside one NVLink bridge set talks over the bridge
     # stage hops cross nodes only when a replica spans nodes
     spans_nodes = tp_n * pp_n > system.gpus_per_node
     if spans_nodes:

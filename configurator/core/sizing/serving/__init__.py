@@ -54,6 +54,14 @@ def layouts(build: ServingBuild) -> list[Layout]:
     return candidate_layouts(build)
 
 
+ENGINE_BASIS = {
+    "vllm": "vLLM's factors are TensorRT-LLM's fitted kernels and host cost (its one measured row, release 0.5.4, "
+            "is a check only: that scheduler was replaced)",
+    "sglang": "SGLang has no measured row: its factors are TensorRT-LLM's fitted kernels and host cost",
+    "llama.cpp": "llama.cpp has batch-1 rows only: its batched figures are extrapolated from them",
+}
+
+
 def extrapolation_notes(build: ServingBuild) -> list[str]:
     """Why a batched figure rests on no measurement of this engine, GPU or precision (empty: it does)."""
     from configurator.core.sizing.precision import tensor_rate
@@ -66,16 +74,19 @@ def extrapolation_notes(build: ServingBuild) -> list[str]:
     rows = BATCHED_COVERAGE
     eid, gid = build.engine.id, build.system.gpu.id
     mine = [r for r in rows if r[0] == eid]
-    if not mine:
-        return [f"no measured serving-under-load row for {build.engine.name}: its batched figures are "
-                f"extrapolated from the other engines' fits and documented assumptions"]
     notes = []
+    if not mine:
+        notes.append(f"extrapolated: {ENGINE_BASIS.get(eid, f'no measured serving row for {build.engine.name}')}")
+        mine = [r for r in rows]  # the fits it borrows
     if not any(r[1] == gid for r in mine):
-        notes.append(f"no {build.engine.name} serving measurement on {build.system.gpu.name}: extrapolated from "
-                     f"{', '.join(sorted({r[1] for r in mine}))}")
+        notes.append(f"extrapolated: no serving measurement on {build.system.gpu.name} (fitted on "
+                     f"{', '.join(sorted({r[1] for r in mine}))})")
     if not any(r[2] == rate for r in mine):
-        notes.append(f"no {build.engine.name} serving measurement at {rate.upper()}: extrapolated from "
-                     f"{', '.join(sorted({r[2].upper() for r in mine}))}")
+        notes.append(f"extrapolated: no serving measurement at {rate.upper()} (fitted at "
+                     f"{', '.join(sorted({r[2].upper() for r in mine}))})")
+    if build.arch.experts:
+        notes.append("extrapolated: no MoE model among the measurements; grouped-GEMM efficiency and the experts "
+                     "read per step are assumptions")
     return notes
 
 
@@ -127,31 +138,39 @@ def sweep(build: ServingBuild, work: ServingWorkload, loads, simulate: bool = Tr
 
 
 def size_to_slo(build: ServingBuild, work: ServingWorkload) -> SloResult:
-    """Meets the service level at the asked load? The largest load that still meets it, and what binds beyond."""
+    """Meets the service level at the asked load? The largest load that still meets it (over every layout that
+    fits: within one user, or 2% of the rate), and what binds just beyond it."""
     if work.slo is None or work.slo.empty:
         raise ValueError("size_to_slo needs a service level")
-    rep, r = _best(build, work)
-    if rep is None:
+    reps, why = fitting_replicas(build, work)
+    if not reps:
+        r = _finish(build, not_fitting(build, work, None, f"does not fit: {why}"))
         return SloResult(r, False, 0 if work.arrival != OPEN else None, 0.0 if work.arrival == OPEN else None,
                          "kv_capacity", None, None, r.notes)
+    results = [summarize(rep, run_layout(rep, work), work) for rep in reps]
+    i = choose(results, work.slo)
+    r = _finish(build, results[i])
     notes = []
-    if work.arrival == OPEN:
-        start = r.requests_per_s or work.rate_per_s
-        best, at, beyond = _slo.max_rate(rep, work, start)
-        max_n, max_r = None, best
-    else:
-        if work.arrival == OFFLINE:
-            notes.append("offline maximum: the largest closed-loop concurrency is searched instead")
-        est = estimate_replica(rep, replace(work, arrival=CLOSED, concurrency=max(work.concurrency, 1)))
-        start = max(2, min(work.concurrency if work.arrival == CLOSED else est.concurrency_admitted,
-                           _slo.MAX_USERS // 2))
-        best, at, beyond = _slo.max_concurrency(rep, work, start)
-        max_n, max_r = best, None
+    found = []
+    for rep in reps:
+        if work.arrival == OPEN:
+            found.append(_slo.max_rate(rep, work, results[i].requests_per_s or work.rate_per_s))
+        else:
+            est = estimate_replica(rep, replace(work, arrival=CLOSED, concurrency=max(work.concurrency, 1)))
+            start = work.concurrency if work.arrival == CLOSED else max(2, est.concurrency_admitted)
+            found.append(_slo.max_concurrency(rep, work, max(2, min(start, _slo.MAX_USERS // 2))))
+    j = max(range(len(found)), key=lambda k: (found[k][0], k == i))
+    best, at, beyond = found[j]
+    if work.arrival == OFFLINE:
+        notes.append("offline maximum: the most closed-loop users meeting the service level are searched instead")
+    if len(reps) > 1 and at is not None:
+        notes.append(f"the largest load is reached with {reps[j].layout}")
     binding = beyond.bound if beyond is not None else None
     metric = _slo.failing_metric(beyond, work) if beyond is not None else None
     if beyond is None and at is not None:
         notes.append("the service level holds up to the largest load searched")
-    return SloResult(r, bool(r.meets_slo), max_n, max_r, binding, metric,
+    return SloResult(r, bool(r.meets_slo), best if work.arrival != OPEN else None,
+                     best if work.arrival == OPEN else None, binding, metric,
                      _finish(build, at) if at is not None else None, tuple(notes))
 
 

@@ -3,9 +3,10 @@
 one average step instead of the request-by-request run, so its percentiles are rough: p95 is derived from the
 mean, not measured. The simulation replaces it when the drag stops.
 
-Steady state with n requests running: each step carries n decode tokens and n x P / O prompt tokens (each
-request needs P prompt tokens per O output tokens), contexts average P + O / 2. Throughput n / step; TPOT one
-step; TTFT the steps a prompt waits for its chunk plus queueing (Little's law in a closed loop, the M/D/1
+Steady state with n requests running: each step carries n decode tokens, and a share n x P / (O x chunk) of
+the steps also a prompt chunk (each request needs P prompt tokens per O output tokens); the two kinds of step
+are timed separately (each its own roofline) and averaged; contexts average P + O / 2. Throughput n / step;
+TPOT one mean step; TTFT the prompt's chunk steps plus queueing (Little's law in a closed loop, the M/D/1
 waiting factor 1 / (1 - utilisation) in an open loop).
 """
 
@@ -37,14 +38,27 @@ def estimate_replica(replica: Replica, workload: ServingWorkload) -> ServingResu
     limit = max(admission_limit(replica, workload), 1)
     budget = pol.token_budget
 
-    def step(n: float) -> tuple[float, float, float, float]:
-        pre = min(n * p / o, max(budget - n, 1.0))
-        kv = spec.kv_bytes_per_token * n * c
-        attn = spec.attn_flops_per_token * n * c + spec.prefill_flops_per_pair * pre * 0.5 * p
-        return m.time(n, pre, kv, attn, n + pre / p)
+    def chunk(n: float) -> float:
+        return max(1.0, min(p, budget - n))
 
     def chunk_steps(n: float) -> float:
-        return math.ceil(p / max(budget - n, 1.0))
+        return math.ceil(p / chunk(n))
+
+    def prompt_step(n: float) -> tuple[float, float, float, float]:
+        """A step carrying one prompt chunk beside n decode tokens (compute-bound where decode alone is not)."""
+        ch = chunk(n)
+        kv = spec.kv_bytes_per_token * n * c
+        attn = spec.attn_flops_per_token * n * c + spec.prefill_flops_per_pair * ch * 0.5 * p
+        return m.time(n, ch, kv, attn, n + 1.0)
+
+    def step(n: float) -> tuple[float, float, float, float]:
+        """The mean step: decode-only steps, and the share f of steps that also carry a prompt chunk (each request
+        brings P prompt tokens per O output tokens); each kind is its own roofline, then they are averaged."""
+        kv = spec.kv_bytes_per_token * n * c
+        dec = m.time(n, 0.0, kv, spec.attn_flops_per_token * n * c, n)
+        pre = prompt_step(n)
+        f = min(1.0, n * p / (o * chunk(n)))
+        return tuple((1.0 - f) * a + f * b for a, b in zip(dec, pre))
 
     blocked = 0.0
     if workload.arrival == OPEN:
@@ -67,7 +81,7 @@ def estimate_replica(replica: Replica, workload: ServingWorkload) -> ServingResu
             n = hi
             t = step(n)[0]
             rho = lam / lam_max
-            base = chunk_steps(n) * t
+            base = chunk_steps(n) * prompt_step(n)[0]
             ttft50 = base * (1.0 + rho / (2.0 * (1.0 - rho)))
             ttft95 = base * (1.0 + 3.0 * rho / (1.0 - rho))
             ttft99 = base * (1.0 + 4.6 * rho / (1.0 - rho))
@@ -82,21 +96,26 @@ def estimate_replica(replica: Replica, workload: ServingWorkload) -> ServingResu
     else:
         users = workload.concurrency / reps
         n = min(users, float(limit))
+        if workload.think_time_s > 0:
+            # users thinking hold no slot: running = users x response / (response + think) (Little's law)
+            for _ in range(40):
+                t = step(n)[0]
+                resp = (chunk_steps(n) + o - 1.0) * t
+                n = 0.5 * n + 0.5 * min(float(limit), users * resp / (resp + workload.think_time_s))
         t = step(n)[0]
         x = n / t
         if users > limit:
             lam = x / o
             resp = users / lam - workload.think_time_s
-            ttft50 = max(resp - (o - 1) * t, chunk_steps(n) * t)
+            ttft50 = max(resp - (o - 1) * t, chunk_steps(n) * prompt_step(n)[0])
             ttft95 = ttft99 = ttft50 * 1.5
             blocked = 1.0 - limit / users
         elif workload.think_time_s == 0:
-            wave = n * p / budget  # every user sends at once: the last prompt waits for all the others
-            ttft50 = t * (1.0 + 0.5 * wave)
-            ttft95 = t * (1.0 + 0.95 * wave)
-            ttft99 = t * (1.0 + 0.99 * wave)
+            # every user sends at once: the last prompt waits for the chunks of all the others
+            wave = max(1.0, n * p / chunk(0.0)) * prompt_step(0.0)[0]
+            ttft50, ttft95, ttft99 = 0.5 * wave, 0.95 * wave, 0.99 * wave
         else:
-            ttft50 = ttft95 = ttft99 = chunk_steps(n) * t
+            ttft50 = ttft95 = ttft99 = chunk_steps(n) * prompt_step(n)[0]
     total, comp, band, over = step(n)
     shares = {"compute": comp / total, "bandwidth": band / total, "overhead": over / total, "kv_blocked": blocked}
     bound = "kv_capacity" if blocked >= 0.10 else max(("compute", "bandwidth", "overhead"), key=lambda k: shares[k])

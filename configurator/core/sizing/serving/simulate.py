@@ -20,6 +20,7 @@ from configurator.core.sizing.serving.model import (
     CLOSED, OFFLINE, OPEN, Layout, ServingBuild, ServingResult, ServingWorkload, ServiceLevel,
 )
 from configurator.core.sizing.serving.replica import ReplicaRun, ReplicaSpec, run_replica
+from configurator.core.sizing.validate import check_engine, heads_split
 
 KV_BLOCKED_SHARE = 0.10  # KV capacity binds when requests wait for it this share of the time (or preemptions)
 
@@ -55,8 +56,9 @@ def candidate_layouts(build: ServingBuild) -> list[Layout]:
     total = g * nodes
     if build.engine.id == "llama.cpp":
         return [Layout(1, m, total // m) for m in range(1, g + 1) if g % m == 0]
-    out = [Layout(t, 1, total // t) for t in range(1, g + 1) if g % t == 0 and build.arch.heads % t == 0]
-    out += [Layout(g, k, nodes // k) for k in range(2, nodes + 1) if nodes % k == 0]
+    out = [Layout(t, 1, total // t) for t in range(1, g + 1) if g % t == 0 and heads_split(build.arch, t)]
+    top = max(lay.tp for lay in out)
+    out += [Layout(top, k * g // top, nodes // k) for k in range(2, nodes + 1) if nodes % k == 0]
     return out
 
 
@@ -67,8 +69,9 @@ def given_layout(build: ServingBuild) -> Layout:
         raise InvalidInputError(f"--tp {t} must divide the {sysm.gpus_per_node} GPUs of a node")
     if build.engine.id == "llama.cpp":
         return Layout(1, t, sysm.total_gpus // t)
-    if build.arch.heads % t:
-        raise InvalidInputError(f"TP {t} does not divide the model's {build.arch.heads} attention heads")
+    if not heads_split(build.arch, t):
+        raise InvalidInputError(f"TP {t} does not split {build.arch.name}'s {build.arch.heads} attention heads and "
+                                f"{build.arch.kv_heads} KV heads evenly")
     return Layout(t, 1, sysm.total_gpus // t)
 
 
@@ -247,6 +250,7 @@ def not_fitting(build: ServingBuild, workload: ServingWorkload, replica: Replica
 def fitting_replicas(build: ServingBuild, workload: ServingWorkload) -> tuple[list[Replica], str]:
     """Prepared replicas of every layout that holds the weights and one whole request's KV cache, and why none
     does when the list is empty."""
+    check_engine(build.engine, build.system)
     layouts = [given_layout(build)] if build.tp else candidate_layouts(build)
     need = _largest_request(workload)
     fit, why = [], ""

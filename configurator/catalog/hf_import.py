@@ -34,6 +34,10 @@ UNSUPPORTED_FIELDS = ("ssm_cfg", "mamba_d_state", "ssm_state_size", "linear_key_
                       "rwkv_version", "attn_layer_indices", "hybrid_override_pattern", "conv_kernel")
 LAYER_TYPES = {"full_attention": "full", "sliding_attention": "sliding", "chunked_attention": "sliding"}
 PRECISIONS = {"bfloat16": "bf16", "float16": "fp16", "float32": "fp32"}
+# transformers' config defaults where published configs leave a field out (Gemma 3's text_config omits these:
+# Gemma3TextConfig, huggingface/transformers configuration_gemma3.py; shared/data/models-2026.md)
+TYPE_DEFAULTS = {"gemma3_text": {"vocab_size": 262208, "max_position_embeddings": 131072,
+                                 "sliding_window_pattern": 6, "tie_word_embeddings": True}}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 
 
@@ -177,6 +181,7 @@ def arch_from_config(data: dict, model_id: str, name: str | None = None, source:
         raise ModelImportError(f"model id '{model_id}' must be lower-case letters, digits, '.', '-' or '_' "
                                f"(at most 80 characters)")
     mtype, cfg = _model_type(data)
+    cfg = {**TYPE_DEFAULTS.get(mtype, {}), **{k: v for k, v in cfg.items() if v is not None}}
     for field in UNSUPPORTED_FIELDS:
         if field in cfg:
             raise ModelImportError(f"config.json field '{field}': state-space / linear-attention layers are not "

@@ -83,6 +83,9 @@ def _list(args) -> int:
 
     repo = open_catalog()
     items = repo.filter(args.kind, args.filter)
+    if args.kind == "models":  # models imported from a config.json (user database) are listed after the catalog's
+        words = args.filter.lower().split()
+        items += [m for m in _imported_models() if all(w in f"{m.id} {m.name}".lower() for w in words)]
     if args.json:
         print(json.dumps([part_record(repo, p) for p in items], indent=1))
         return 0
@@ -149,3 +152,16 @@ def _import_model(args) -> int:
     print(f"imported model '{arch.id}' ({arch.name}): {arch.params_b:g}B parameters ({arch.active_params_b:g}B "
           f"active), {arch.layers} layers, {kind}{moe}")
     return 0
+
+
+def _imported_models() -> list:
+    from configurator.store.userdb import UserDatabase, user_database_path
+
+    path = user_database_path()
+    if not path.exists():
+        return []
+    db = UserDatabase(path)
+    try:
+        return db.imported_models()
+    finally:
+        db.close()

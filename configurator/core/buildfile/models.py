@@ -69,16 +69,19 @@ def arch_from_dict(data, path: str, p: Problems) -> parts.ModelArch | None:
     for name, f in _FIELDS.items():
         if name not in values and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             p.add(f"{path}.{name}", "missing")
-    if len(p.items) > before:
-        return None
+
+    def number(name):
+        value = values.get(name)
+        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
     for name in POSITIVE:
-        if values[name] < 1:
+        if number(name) is not None and number(name) < 1:
             p.add(f"{path}.{name}", f"{values[name]} must be at least 1")
-    if values["params_b"] <= 0:
+    if number("params_b") is not None and number("params_b") <= 0:
         p.add(f"{path}.params_b", "must be more than 0")
-    if values.get("attention") not in ("gqa", "mla"):
+    if "attention" in values and values["attention"] not in ("gqa", "mla"):
         p.add(f"{path}.attention", f"{_show(values.get('attention'))} is not 'gqa' or 'mla'")
-    if not values.get("id"):
+    if "id" in values and not values["id"]:
         p.add(f"{path}.id", "must not be empty")
     if len(p.items) > before:
         return None

@@ -155,6 +155,7 @@ class _Eval:
     tokens_step: np.ndarray
     compute_s: np.ndarray  # pure compute per step (no bubble)
     bubble_s: np.ndarray
+    pipeline_s: np.ndarray  # the pipeline's run: stage time per micro-batch x (m + (pp - 1) / v)
     tp_s: np.ndarray
     pp_s: np.ndarray
     cp_s: np.ndarray
@@ -294,7 +295,7 @@ def _evaluate(arch: ModelArch, system: SystemSpec, wl: TrainingWorkload, prec: P
 
     def sync(grad_params, param_bytes, degree):
         g = g_b * grad_params
-        return np.select(
+        return np.where(grad_params > 0, 1.0, 0.0) * np.select(
             [z <= 1, z == 2],
             [allreduce(g, degree, bw_dp, a_dp), gather(g, degree, bw_dp, a_dp) + gather(param_bytes, degree, bw_dp, a_dp)],
             m * (np.where(rc == 2, 3.0, 2.0) * gather(param_bytes, degree, bw_dp, a_dp) + gather(g, degree, bw_dp, a_dp)),
@@ -307,7 +308,7 @@ def _evaluate(arch: ModelArch, system: SystemSpec, wl: TrainingWorkload, prec: P
     exposed = m * (tp_mb + ep_mb + cp_exposed) + pp_s + dp_exposed
     return _Eval(
         weights=weights, grads=grads, opt=opt, acts=acts, total=total, m=m, tokens_step=tokens_step,
-        compute_s=m * t_mb, bubble_s=stage_mb * (p - 1.0) / v, tp_s=m * tp_mb, pp_s=pp_s, cp_s=m * cp_mb,
+        compute_s=m * t_mb, bubble_s=stage_mb * (p - 1.0) / v, pipeline_s=pipeline, tp_s=m * tp_mb, pp_s=pp_s, cp_s=m * cp_mb,
         ep_s=m * ep_mb, dp_s=dp_s, window_s=window, exposed_s=exposed, step_s=step,
         model_flops_token=float(model_flops_token), hw_flops_token=hw_flops_token, peak=rate.flops_per_s,
     ), notes
@@ -350,7 +351,8 @@ class TrainingResult:
     hardware_flops_per_token: float  # what the GPUs execute (causal attention, recompute)
     tokens_per_step: float
     compute_s: float  # per step, without bubbles or communication
-    bubble_s: float
+    bubble_s: float  # pipeline fill and drain: stage time per micro-batch x (pp - 1) / v
+    pipeline_s: float  # the pipeline's run (1F1B): bubble / pipeline = (pp - 1) / (v m + pp - 1)
     allreduce_s: float  # data-parallel gradient sync per step (all-reduce or ZeRO equivalents)
     comm_s: float  # every collective per step: TP, PP, CP, EP and DP
     exposed_comm_s: float  # the part not hidden behind compute
@@ -399,7 +401,7 @@ def _result(arch, system, wl, ev: _Eval, c: Candidates, i: int, notes, eff_used:
     return TrainingResult(
         memory=mem, layout=lay, trainable_params=float(sh_lora), flops_per_token=ev.model_flops_token,
         hardware_flops_per_token=float(ev.hw_flops_token[i]), tokens_per_step=tok, compute_s=compute,
-        bubble_s=float(ev.bubble_s[i]), allreduce_s=float(ev.dp_s[i]), comm_s=comm,
+        bubble_s=float(ev.bubble_s[i]), pipeline_s=float(ev.pipeline_s[i]), allreduce_s=float(ev.dp_s[i]), comm_s=comm,
         exposed_comm_s=float(ev.exposed_s[i]), step_s=step, tokens_per_s=tps, train_time_s=wl.tokens / tps,
         allreduce_share=comm / (compute + comm) if comm > 0 else 0.0,
         exposed_share=float(ev.exposed_s[i]) / step if step > 0 else 0.0,

@@ -10,12 +10,14 @@ EXPLANATIONS: dict[str, str] = {
         "runtime, or the engine's unused share (vLLM 10%) if larger."
     ),
     "training_memory": (
-        "Per GPU, mixed-precision AdamW at 16 bytes per trainable parameter: 2 bf16 weights + 2 bf16 gradients + "
-        "12 fp32 master/momentum/variance (fp32 gradients: 18). 8-bit AdamW: 6 optimizer bytes; SGD: 8. ZeRO-1 "
-        "shards the optimizer, ZeRO-2 also gradients, ZeRO-3/FSDP also weights (+2 gathered layers). LoRA: frozen "
-        "base in bf16 (QLoRA: NF4 4.13 bits) + adapters r(d_in+d_out) on every linear layer. Activations "
-        "(Korthikanti et al.): s b h (34 + 5 a s/h) per layer without recompute, 34 s b h selective "
-        "(= FlashAttention), 2 s b h full; plus fp32 logits."
+        "Per GPU of the fullest pipeline stage, mixed-precision AdamW at 16 bytes per trainable parameter: 2 bf16 "
+        "weights + 2 bf16 gradients + 12 fp32 master/momentum/variance (fp32 gradients: 18), divided by tensor and "
+        "pipeline parallelism (experts also by expert parallelism). ZeRO as DeepSpeed counts it: ZeRO-1/2 keep the "
+        "full bf16 gradients plus an fp32 gradient partition (4 + 16/d), ZeRO-3/FSDP 18/d + 2 gathered layers. "
+        "LoRA: frozen base in bf16 (QLoRA: NF4 4.13 bits) + adapters r(d_in+d_out) on every linear layer. "
+        "Activations (Megatron, Korthikanti et al.): about 34 s b h per layer with FlashAttention, / TP with "
+        "sequence parallel, / CP, times the micro-batches in flight on the first stage; 2 s b h with full "
+        "recompute; plus fp32 logits on the last stage."
     ),
     "throughput": (
         "Decode step for B users: max(bytes read / (bandwidth x eff_mem), FLOPs / (peak x eff_compute)) + layers x "
@@ -34,14 +36,17 @@ EXPLANATIONS: dict[str, str] = {
         "eff_prefill; short prompts are bounded by reading the weights once per engine chunk instead."
     ),
     "training_time": (
-        "FLOPs = 6 x active params per token (LoRA 4, +2 with full recompute) + attention 12 x L x s x a x head_dim "
-        "per token (PaLM MFU convention, no causal halving). Time = FLOPs / (GPUs x peak x MFU); MFU is an "
-        "editable assumption (40% default; FP8 counted at 70% of it). Data parallel only."
+        "Model FLOPs = 6 x active params per token (LoRA 4) + attention 12 x L x s x a x head_dim per token (PaLM "
+        "MFU convention, no causal halving); the GPUs run causal attention (half) and any recompute on top. Step = "
+        "hardware FLOPs / (peak x kernel efficiency, calibrated on published training runs) per micro-batch and "
+        "stage, x (micro-batches + pipeline bubble), + exposed communication. The layout (TP x PP x CP x EP x DP, "
+        "ZeRO stage, recompute) is the fastest that fits unless set by hand; MFU is the result."
     ),
     "allreduce": (
-        "Gradient all-reduce per step: 2(n-1)/n x gradient bytes / bus bandwidth (NCCL-tests); ZeRO-2: reduce-scatter "
-        "+ all-gather; ZeRO-3: reduce-scatter + two parameter all-gathers. Within a node the intra-node link "
-        "(NVLink4 450 GB/s per direction, PCIe Gen4 25, Gen5 50); across nodes NICs x speed / GPUs per node; the "
-        "slower path bounds the ring. Share = all-reduce / (compute + all-reduce); up to the backward pass can overlap."
+        "Communication per step for the chosen layout: tensor-parallel all-gathers/reduce-scatters per layer on the "
+        "link inside the TP group, pipeline point-to-point, expert all-to-alls, context-parallel K/V passes, and "
+        "the data-parallel gradient sync (all-reduce 2(n-1)/n x bytes; ZeRO-2 reduce-scatter + all-gather; ZeRO-3 "
+        "gathers every micro-batch) on the slowest path (NVLink, a bridge pair, PCIe, or NICs x speed / GPUs per "
+        "node). Share = communication / (compute + communication); the dashed curve is the part not hidden."
     ),
 }

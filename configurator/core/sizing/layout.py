@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -128,6 +129,16 @@ class Candidates:
 def candidates(arch: ModelArch, n_values, gpus_per_node: int, seq_len: int, micro_batch: int, global_batch: int,
                tp: int = 0, pp: int = 0, cp: int = 0, ep: int = 0, zero: int = -1, recompute: str = "auto",
                strict: bool = True) -> Candidates:
+    """See ``_candidates``; the enumeration is cached (the live charts ask for the same one on every change)."""
+    counts = tuple(sorted({int(x) for x in np.atleast_1d(n_values)}))
+    return _candidates(arch, counts, int(gpus_per_node), int(seq_len), int(micro_batch), int(global_batch),
+                       int(tp), int(pp), int(cp), int(ep), int(zero), str(recompute), bool(strict))
+
+
+@lru_cache(maxsize=64)
+def _candidates(arch: ModelArch, n_values: tuple[int, ...], gpus_per_node: int, seq_len: int, micro_batch: int,
+                global_batch: int, tp: int, pp: int, cp: int, ep: int, zero: int, recompute: str,
+                strict: bool) -> Candidates:
     """Every allowed layout for each GPU count in ``n_values``; 0 (or -1 / "auto") leaves a degree to the search.
 
     ``strict=False`` (the GPU-count sweep) drops a hand-set degree where it does not divide that GPU count
@@ -141,7 +152,7 @@ def candidates(arch: ModelArch, n_values, gpus_per_node: int, seq_len: int, micr
     zeros = [zero] if zero >= 0 else [0, 1, 2, 3]
     levels = [RECOMPUTE_LEVELS.index(recompute)] if recompute != "auto" else [0, 1, 2]
     experts = int(arch.experts or 0) if arch.is_moe else 0
-    for n in sorted({int(x) for x in np.atleast_1d(n_values)}):
+    for n in n_values:
         given = [d for d in (tp, pp, cp) if d]
         use_tp, use_pp, use_cp, use_ep = tp, pp, cp, ep
         if not strict and given and n % math.prod(given):
@@ -185,6 +196,7 @@ def candidates(arch: ModelArch, n_values, gpus_per_node: int, seq_len: int, micr
     if not rows:
         raise InvalidInputError(f"no layout runs {arch.name} on these GPU counts")
     a = np.array(rows, dtype=np.int64)
+    a.setflags(write=False)  # shared by every caller of the cache
     return Candidates(*(a[:, i] for i in range(9)))
 
 

@@ -19,6 +19,7 @@ Accounting kept apart (SIZING.md 4):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -108,6 +109,7 @@ class _Shape:
     lora: float  # trainable adapter parameters (0 for full training)
 
 
+@lru_cache(maxsize=256)
 def _shape(arch: ModelArch, seq_len: int, mode: str, lora_rank: int) -> _Shape:
     P = arch.params_b * 1e9
     A = (arch.active_params_b or arch.params_b) * 1e9
@@ -314,22 +316,29 @@ def _evaluate(arch: ModelArch, system: SystemSpec, wl: TrainingWorkload, prec: P
     ), notes
 
 
-def _best(ev: _Eval, c: Candidates, idx: np.ndarray, capacity: float) -> tuple[int, bool]:
-    """Index (into the arrays) of the chosen layout among ``idx``, and whether it fits.
+def _best(ev: _Eval, c: Candidates, capacity: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(GPU counts, index of the chosen layout for each, whether it fits), in one pass over every layout.
 
     The fastest layout that fits; among those within NEAR_BEST of it, the simplest: fewest model-parallel
     dimensions, then the lowest ZeRO stage, the least recompute, no interleaving, then the most headroom.
     Nothing fits: the layout that needs the least memory.
     """
-    per_token = ev.step_s[idx] / ev.tokens_step[idx]
-    fits = ev.total[idx] <= capacity
-    if not fits.any():
-        return int(idx[np.argmin(ev.total[idx])]), False
-    fast = per_token[fits].min()
-    near = idx[fits & (per_token <= fast * (1.0 + NEAR_BEST))]
-    dims = (c.tp[near] > 1).astype(int) + (c.pp[near] > 1) + (c.cp[near] > 1) + (c.ep[near] > 1)
-    order = np.lexsort((ev.total[near], c.v[near], c.rc[near], c.zero[near], dims))
-    return int(near[order[0]]), True
+    counts, group = np.unique(c.n, return_inverse=True)
+    per_token = ev.step_s / ev.tokens_step
+    fits = ev.total <= capacity
+    fastest = np.full(counts.size, np.inf)
+    np.minimum.at(fastest, group, np.where(fits, per_token, np.inf))
+    any_fit = np.isfinite(fastest)
+    near = fits & (per_token <= fastest[group] * (1.0 + NEAR_BEST))
+    dims = (c.tp > 1).astype(int) + (c.pp > 1) + (c.cp > 1) + (c.ep > 1)
+    # groups with a fitting layout: near ones first, by simplicity then headroom; others: least memory first
+    has = any_fit[group]
+    keys = (ev.total, np.where(has, c.v, 0), np.where(has, c.rc, 0), np.where(has, c.zero, 0),
+            np.where(has, dims, 0), np.where(has, ~near, False), group)
+    order = np.lexsort(keys)
+    first = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
+    picks = order[first]
+    return counts, picks, any_fit
 
 
 def _prepare(arch, system, workload, precision):
@@ -460,7 +469,8 @@ def evaluate_training(arch: ModelArch, system: SystemSpec, workload: TrainingWor
     ev, notes = _evaluate(arch, system, workload, prec, eff, c)
     capacity = capacity_bytes(system.gpu)
     idx = np.arange(len(c))
-    best, fits = _best(ev, c, idx, capacity)
+    _, picks, any_fit = _best(ev, c, capacity)
+    best, fits = int(picks[0]), bool(any_fit[0])
     rate = tensor_rate(system.gpu, prec.compute)
     used = workload.mfu if workload.mfu > 0 else eff.get(rate.used, eff["fp16"])
     reason = _reason(ev, c, idx, best, fits, capacity, len(c) > 1)
@@ -523,11 +533,8 @@ def training_sweep(arch: ModelArch, system: SystemSpec, workload: TrainingWorklo
     c = _search_setup(arch, system, workload, n, strict=False)
     ev, notes = _evaluate(arch, system, workload, prec, eff, c)
     capacity = capacity_bytes(system.gpu)
-    picks = []
-    for count in n:
-        idx = np.flatnonzero(c.n == int(count))
-        picks.append(_best(ev, c, idx, capacity)[0])
-    k = np.array(picks, dtype=int)
+    counts, picks, _ = _best(ev, c, capacity)
+    k = picks[np.searchsorted(counts, n.astype(int))]
     comm = ev.tp_s + ev.pp_s + ev.cp_s + ev.ep_s + ev.dp_s
     tps = ev.tokens_step / ev.step_s
     with np.errstate(divide="ignore", invalid="ignore"):

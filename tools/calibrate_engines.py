@@ -638,8 +638,12 @@ def leave_one_source_out(points) -> tuple[dict, list]:
             e = pct(pred, p.measured)
             errs[category(p)].append(e)
             lines.append((s, p, pred, e))
-    return {k: summary(v) | {"sources": sorted({s for s, p, _, _ in lines if category(p) == k})}
-            for k, v in errs.items() if v}, lines
+    out = {k: summary(v) | {"sources": sorted({s for s, p, _, _ in lines if category(p) == k})}
+           for k, v in errs.items() if v}
+    fitted = [e for s, p, _, e in lines if category(p) == "batched" and p.engine_id in FITTED_BATCHED_ENGINES]
+    if fitted:  # the engines whose serving factors are fitted (vLLM 0.5.4 is a check row, see Fit.efficiency)
+        out["batched_fitted_engines"] = summary(fitted) | {"engines": list(FITTED_BATCHED_ENGINES)}
+    return out, lines
 
 
 def accuracy_text(acc: dict, logo: dict) -> str:
@@ -649,6 +653,10 @@ def accuracy_text(acc: dict, logo: dict) -> str:
             a = acc[k]
             parts.append(f"{CATEGORY_NAMES[k]} median {a['median_pct']:g}% / worst {a['worst_pct']:g}% "
                          f"({a['rows']} rows)")
+            if k == "batched" and "batched_fitted_engines" in acc:
+                f = acc["batched_fitted_engines"]
+                parts[-1] += (f", of which the TensorRT-LLM rows median {f['median_pct']:g}% / worst "
+                              f"{f['worst_pct']:g}% (the vLLM 0.5.4 row is a check its factors do not fit)")
     return ("Calibration accuracy, leave-one-source-out on shared/data/measured_calibration.csv (each source's rows "
             "predicted from factors fitted without them): " + "; ".join(parts)
             + f". Batch-1 decode leave-one-GPU-out: median {logo['median_pct']:g}%, worst {logo['worst_pct']:g}%. "

@@ -68,7 +68,7 @@ def test_ttft_p95_never_falls_as_users_rise():
     out = [serve(b, work(concurrency=n, requests=max(200, 3 * n))) for n in (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)]
     ttft = [r.ttft_s_p95 for r in out]
     assert all(b2 >= a - 1e-9 for a, b2 in zip(ttft, ttft[1:])), ttft
-    assert ttft[-1] > 5 * ttft[0]
+    assert ttft[-1] > 3 * ttft[0]
     tps = [r.system_output_tokens_per_s for r in out]
     assert tps[-1] > 10 * tps[0]
 

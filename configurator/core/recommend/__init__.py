@@ -45,17 +45,41 @@ class Recommendation:
 
 def recommend(request: Request, catalog) -> Recommendation:
     """Up to three proposals, ordered good, better, best (fewer when fewer distinct builds pass)."""
+    from configurator.present import money
+
     req = check_request(request, catalog)
     branch = branch_of(req)
-    found, notes = candidates(req, catalog, branch)
+    rejected: list = []
+    found, notes = candidates(req, catalog, branch, rejected)
     proposals = []
     for tier, cand in tiers(found, req.training, req.budget):
         analysis = analyze(cand.build, catalog)
         if analysis.has_errors or not analysis.fits or analysis.price is None:  # the search and analyze agree
             notes.append(f"{cand.build.name} was dropped: the full analysis did not confirm it.")
             continue
-        proposals.append(Proposal(tier, cand.build, analysis, summarize(cand.build, analysis, catalog)))
+        text = summarize(cand.build, analysis, catalog)
+        if cand.serving is not None:
+            text += " " + serving_sentence(cand.serving, req)
+        proposals.append(Proposal(tier, cand.build, analysis, text))
+    if req.has_slo and rejected:
+        cheapest = min((p.price_total for p in proposals), default=None)
+        cheaper = sorted((r for r in rejected if cheapest is None or r.price < cheapest), key=lambda r: r.price)
+        for r in cheaper[:MAX_REJECTION_NOTES]:
+            notes.append(f"{r.name} ({money(r.price, r.currency)}) misses the service level: {r.reason}.")
     return Recommendation(req, branch, tuple(proposals), tuple(notes))
+
+
+MAX_REJECTION_NOTES = 6
+
+
+def serving_sentence(r, req: Request) -> str:
+    """The service level a proposal meets, in figures from its simulation."""
+    from configurator.present import duration, tokens_per_s
+
+    return (f"Under load ({req.serving_users:,} users, {req.input_tokens or 1024:,} prompt / "
+            f"{req.output_tokens or 512:,} output tokens, {r.layout}): P95 time to first token "
+            f"{duration(r.ttft_s_p95)}, P95 time per output token {duration(r.tpot_s_p95)}, "
+            f"{tokens_per_s(r.system_output_tokens_per_s or 0.0)} in all.")
 
 
 __all__ = ["Request", "Proposal", "Recommendation", "recommend", "branch_of", "MODES", "TIERS",

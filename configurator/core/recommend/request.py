@@ -42,10 +42,25 @@ class Request:
     context: int = 8192
     tokens: float | None = None  # training tokens; None: 1e8 for fine-tuning, 20 x params for pretraining
     budget: Decimal | None = None  # USD, list prices; proposals above it are left out
+    # Serving to a service level (SIZING.md 3b): ``concurrency`` users (default ``users``) each sending requests
+    # of ``input_tokens`` / ``output_tokens``; a build passes when the simulation meets P95 TTFT / P95 TPOT.
+    input_tokens: int | None = None  # default 1024
+    output_tokens: int | None = None  # default 512
+    concurrency: int | None = None
+    slo_ttft_p95_s: float | None = None
+    slo_tpot_p95_s: float | None = None
 
     @property
     def training(self) -> bool:
         return self.mode != "infer"
+
+    @property
+    def has_slo(self) -> bool:
+        return not self.training and (self.slo_ttft_p95_s is not None or self.slo_tpot_p95_s is not None)
+
+    @property
+    def serving_users(self) -> int:
+        return self.concurrency if self.concurrency is not None else self.users
 
 
 def check_request(req: Request, catalog) -> Request:
@@ -64,6 +79,14 @@ def check_request(req: Request, catalog) -> Request:
     for name, value, high in (("users", req.users, MAX_USERS), ("context", req.context, MAX_CONTEXT)):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
             raise InvalidInputError(f"{name} must be a whole number from 1 to {high}, not {value!r}")
+    for name, value, high in (("input tokens", req.input_tokens, MAX_CONTEXT),
+                              ("output tokens", req.output_tokens, MAX_CONTEXT),
+                              ("concurrency", req.concurrency, MAX_USERS)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high):
+            raise InvalidInputError(f"{name} must be a whole number from 1 to {high}, not {value!r}")
+    for name, value in (("P95 TTFT", req.slo_ttft_p95_s), ("P95 TPOT", req.slo_tpot_p95_s)):
+        if value is not None and not (isinstance(value, (int, float)) and 0 < value < 1e6):
+            raise InvalidInputError(f"service level {name} must be a positive number of seconds, not {value!r}")
     if req.tokens is not None and not (isinstance(req.tokens, (int, float)) and 1 <= req.tokens <= 1e15):
         raise InvalidInputError(f"tokens must be a number from 1 to 1e15, not {req.tokens!r}")
     if req.budget is not None:
@@ -79,7 +102,7 @@ def check_request(req: Request, catalog) -> Request:
 
 def branch_of(req: Request) -> str:
     if req.mode == "infer":
-        return WORKSTATION_INFERENCE if req.users <= SMALL_TEAM_USERS else SERVER_INFERENCE
+        return WORKSTATION_INFERENCE if req.serving_users <= SMALL_TEAM_USERS else SERVER_INFERENCE
     if req.mode in ("lora", "qlora"):
         return WORKSTATION_FINETUNE
     if req.mode == "train":

@@ -55,6 +55,17 @@ class Candidate:
     result: object  # InferenceResult or TrainingResult
     relaxed: bool = False
     notes: list[str] = field(default_factory=list)
+    serving: object = None  # ServingResult when the request has a service level
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A candidate that holds the model but misses the service level, and why (shown for cheaper ones)."""
+
+    name: str
+    price: Decimal
+    currency: str
+    reason: str
 
 
 # -- pools ------------------------------------------------------------------------------------------
@@ -109,7 +120,8 @@ def _inference_workload(req: rq.Request, catalog, shape: Shape, for_training: bo
     kv = "fp8" if precision in ("fp8", "fp4", "nvfp4", "mxfp4") and shape.gpu.fp8_dense_tflops else "fp16"
     return InferenceWorkload(model_id=req.model_id, precision=precision, kv_precision=kv,
                              context_tokens=req.context if not for_training else 8192,
-                             users=req.users if not for_training else 1,
+                             users=req.serving_users if not for_training else 1,
+                             prompt_tokens=req.input_tokens or 1024, output_tokens=req.output_tokens or 512,
                              engine=engine, parallel=parallel)
 
 
@@ -147,7 +159,45 @@ def _size(build: Build, catalog):
     return evaluate_training(catalog.model(t.model_id), system, t, catalog.precision(t.precision))
 
 
-def _candidate(req: rq.Request, catalog, shape: Shape, relaxed: bool) -> Candidate | None:
+SLO_MIN_REQUESTS = 300  # requests simulated per candidate (at least 3 per user)
+
+
+def _serving(build: Build, catalog, req: rq.Request):
+    """The serving simulation of a candidate at the asked users and service level (SIZING.md 3b)."""
+    from configurator.core.sizing.serving import Lengths, ServiceLevel, ServingBuild, ServingWorkload, serve
+
+    system = to_system_spec(build)
+    i = build.workload.inference
+    engine = catalog.engine(i.engine)
+    sb = ServingBuild(catalog.model(i.model_id), system, catalog.precision(i.precision),
+                      catalog.precision(i.kv_precision), engine,
+                      catalog.engine_efficiency(engine.id, system.gpu.gpu_class))
+    n = req.serving_users
+    work = ServingWorkload(Lengths(i.prompt_tokens), Lengths(i.output_tokens), concurrency=n,
+                           requests=max(SLO_MIN_REQUESTS, 3 * n),
+                           slo=ServiceLevel(req.slo_ttft_p95_s, req.slo_tpot_p95_s))
+    return serve(sb, work)
+
+
+def slo_failure(r, req: rq.Request) -> str:
+    """Why a serving result misses the service level, in figures."""
+    from configurator.present import duration
+
+    if not r.fits:
+        return r.notes[0] if r.notes else "does not hold one request"
+    parts = []
+    if req.slo_ttft_p95_s is not None and (r.ttft_s_p95 or 0.0) > req.slo_ttft_p95_s:
+        parts.append(f"P95 time to first token {duration(r.ttft_s_p95)} > {duration(req.slo_ttft_p95_s)}")
+    if req.slo_tpot_p95_s is not None and (r.tpot_s_p95 or 0.0) > req.slo_tpot_p95_s:
+        parts.append(f"P95 time per output token {duration(r.tpot_s_p95)} > {duration(req.slo_tpot_p95_s)}")
+    if not parts:
+        parts.append("not every request was served")
+    limit = (r.bound or "").replace("_", " ")
+    return f"{'; '.join(parts)} at {req.serving_users:,} users ({limit} binds)"
+
+
+def _candidate(req: rq.Request, catalog, shape: Shape, relaxed: bool,
+               rejected: list | None = None) -> Candidate | None:
     inf = _inference_workload(req, catalog, shape, for_training=req.training)
     serving = not req.training and shape.kind != WORKSTATION
     recomputes = ("selective", "full") if req.training else (None,)
@@ -161,7 +211,8 @@ def _candidate(req: rq.Request, catalog, shape: Shape, relaxed: bool) -> Candida
             return None
         try:
             result = _size(build, catalog)
-            price = price_build(build).total
+            priced = price_build(build)
+            price = priced.total
         except (ConfiguratorError, KeyError):
             return None
         if not result.fits:
@@ -174,6 +225,18 @@ def _candidate(req: rq.Request, catalog, shape: Shape, relaxed: bool) -> Candida
             if not relaxed and result.train_time_s > limit:
                 return None
             return Candidate(shape, build, price, result.tokens_per_s, 1.0, result, relaxed)
+        if req.has_slo:
+            try:
+                served = _serving(build, catalog, req)
+            except (ConfiguratorError, KeyError):
+                return None
+            if not served.meets_slo:
+                if rejected is not None:
+                    rejected.append(Rejection(build.name, price, priced.currency, slo_failure(served, req)))
+                return None
+            # speed: the median user's tokens/s; users: the system's output tokens/s (capacity under load)
+            return Candidate(shape, build, price, served.per_user_tokens_per_s_p50 or 0.0,
+                             served.system_output_tokens_per_s or 0.0, result, relaxed, serving=served)
         users_needed = req.users * (1.0 if relaxed else HEADROOM)
         if result.max_users_at_context < users_needed or result.per_user_tokens_per_s < MIN_TOKENS_PER_S:
             return None
@@ -182,13 +245,16 @@ def _candidate(req: rq.Request, catalog, shape: Shape, relaxed: bool) -> Candida
     return None
 
 
-def candidates(req: rq.Request, catalog, branch: str) -> tuple[list[Candidate], list[str]]:
-    """Passing candidates of the first stage (strict bar first, then relaxed) that has any, and notes."""
+def candidates(req: rq.Request, catalog, branch: str,
+               rejected: list | None = None) -> tuple[list[Candidate], list[str]]:
+    """Passing candidates of the first stage (strict bar first, then relaxed) that has any, and notes.
+    With a service level there is no relaxed pass (the level is what was asked); ``rejected`` collects the
+    candidates that hold the model but miss it."""
     notes: list[str] = []
     all_stages = stages(branch, catalog)
-    for relaxed in (False, True):
+    for relaxed in ((False,) if req.has_slo else (False, True)):
         for i, shapes in enumerate(all_stages):
-            found = [c for c in (_candidate(req, catalog, s, relaxed) for s in shapes) if c is not None]
+            found = [c for c in (_candidate(req, catalog, s, relaxed, rejected) for s in shapes) if c is not None]
             if req.budget is not None:
                 over = [c for c in found if c.price > req.budget]
                 found = [c for c in found if c.price <= req.budget]
@@ -205,7 +271,8 @@ def candidates(req: rq.Request, catalog, branch: str) -> tuple[list[Candidate], 
                               "memory" if req.training else "KV cache for twice the users")
                     notes.append(f"No build meets the usual margin ({margin}); these fit the request as asked.")
                 return found, notes
-    notes.append("No build in the catalog fits this workload.")
+    notes.append("No build in the catalog meets the service level." if req.has_slo
+                 else "No build in the catalog fits this workload.")
     return [], notes
 
 
@@ -242,5 +309,5 @@ def tiers(found: list[Candidate], training: bool, budget: Decimal | None) -> lis
     return [("good", good), ("better", better), ("best", best)]
 
 
-__all__ = ["Candidate", "candidates", "tiers", "stages", "default_tokens", "HEADROOM", "MIN_TOKENS_PER_S",
+__all__ = ["Candidate", "Rejection", "candidates", "slo_failure", "tiers", "stages", "default_tokens", "HEADROOM", "MIN_TOKENS_PER_S",
            "MAX_DAYS"]

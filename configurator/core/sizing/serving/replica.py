@@ -43,6 +43,7 @@ class ReplicaRun:
     preemptions: int
     rejected: int  # requests that can never be admitted (larger than the pool)
     running_time_s: float  # integral of running requests over time (mean concurrency x busy time)
+    warmup: int = 0  # closed loop: the first requests (one per user) ramp the load up; figures leave them out
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,12 @@ class ReplicaSpec:
 
 
 def run_replica(spec: ReplicaSpec, prompt: list[int], output: list[int], arrival: list[float] | None,
-                users: int = 0, think: list[float] | None = None) -> ReplicaRun:
+                users: int = 0, think: list[float] | None = None, stagger_s: float = 0.0) -> ReplicaRun:
     """Serve ``len(prompt)`` requests. Open/offline: ``arrival`` holds each request's arrival time (sorted).
     Closed loop: ``arrival`` is None; ``users`` users each send their next request ``think[i]`` seconds after
-    their previous one finished (request i is the i-th sent)."""
+    their previous one finished (request i is the i-th sent). User u sends its first request at
+    u / users x ``stagger_s``: people do not all press enter at once (and equal requests would otherwise stay in
+    lock-step waves for ever)."""
     m = spec.step
     pol = spec.policy
     cap = spec.kv_capacity_tokens
@@ -95,7 +98,7 @@ def run_replica(spec: ReplicaSpec, prompt: list[int], output: list[int], arrival
     if arrival is None:
         think = think or [0.0] * n_req
         for i in range(min(users, n_req)):
-            future.append((0.0, i))
+            future.append((stagger_s * i / users, i))
         next_id = min(users, n_req)
         arrival = []
     else:
@@ -365,4 +368,4 @@ def run_replica(spec: ReplicaSpec, prompt: list[int], output: list[int], arrival
             admitted_order = [r for r in admitted_order if state[r] in (1, 2)]
 
     return ReplicaRun(arr, first, done, prompt, output, peak, busy, comp, band, over, blocked, preemptions,
-                      rejected, run_int)
+                      rejected, run_int, min(users, n_req) if closed else 0)

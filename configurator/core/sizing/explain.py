@@ -45,7 +45,8 @@ EXPLANATIONS: dict[str, str] = {
     "allreduce": (
         "Communication per step for the chosen layout: tensor-parallel all-gathers/reduce-scatters per layer on the "
         "link inside the TP group, pipeline point-to-point, expert all-to-alls, context-parallel K/V passes, and "
-        "the data-parallel gradient sync (all-reduce 2(n-1)/n x bytes; ZeRO-2 reduce-scatter + all-gather; ZeRO-3 "
+        "the data-parallel gradient sync (all-reduce 2(n-1)/n x bytes / bus bandwidth, NCCL-tests; ZeRO-2 "
+        "reduce-scatter + all-gather; ZeRO-3 "
         "gathers every micro-batch) on the slowest path (NVLink, a bridge pair, PCIe, or NICs x speed / GPUs per "
         "node). Share = communication / (compute + communication); the dashed curve is the part not hidden."
     ),

@@ -10,6 +10,7 @@ problem is one line on stderr and exit status 2.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import time
 from typing import Any, Callable
@@ -66,14 +67,16 @@ def open_user_db_checked(ask: Ask | None, path=None):
     from configurator.store.userdb import UserDatabase, UserDatabaseError, database_problem, quarantine
     from configurator.store.userdb import user_database_path
 
+    from configurator.core.database_errors import DAMAGED
+
     path = path or user_database_path()
     problem = database_problem(path)
     if problem is None:
         try:
             return UserDatabase(path)
         except UserDatabaseError as exc:
-            if "locked" in str(exc):  # another instance holds it: not damage, nothing to offer
-                raise StartupError(f"{exc}; is the app already running?") from None
+            if exc.kind != DAMAGED:  # busy, read-only, full disk: not damage, nothing to move aside
+                raise StartupError(str(exc)) from None
             problem = " ".join(str(exc.__context__ or exc).split())
     where = f"the user database {path} is damaged ({problem})"
     if ask is None:
@@ -95,9 +98,13 @@ def create_context(ask: Ask | None = None):
     from configurator.ui.context import AppContext
 
     settings = QSettings(str(user_config_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    from configurator.store.quotes import QuoteStore
+
     catalog = open_catalog_checked(ask)
     user_db = open_user_db_checked(ask)
     user_db.start_session()
+    for problem in QuoteStore(user_db.db).recover_documents():  # a quote export that died after its commit
+        print(f"configurator: {problem}", file=sys.stderr)
     return AppContext(catalog=catalog, edition=edition(), settings=settings, user_db=user_db)
 
 
@@ -135,6 +142,9 @@ def run_app(smoke: str | None = None, ask: Ask | None = _NOT_GIVEN) -> int:
     except StartupError as exc:  # declined, or nobody to ask: the message is the whole story
         print(f"configurator: error: {exc}", file=sys.stderr)
         return 2
+    except sqlite3.Error as exc:
+        print(f"configurator: error: database error ({' '.join(str(exc).split())})", file=sys.stderr)
+        return 2
     except (ConfiguratorError, OSError) as exc:
         print(f"configurator: error: {exc}", file=sys.stderr)
         if smoke is None and ask is not None:
@@ -154,6 +164,15 @@ def run_app(smoke: str | None = None, ask: Ask | None = _NOT_GIVEN) -> int:
         window.files.offer_restore()
 
     if smoke is not None:
+        failures: list[str] = []
+        previous_hook = sys.excepthook
+
+        def record(kind, value, tb):  # an exception in a slot: Qt would print it and carry on with exit 0
+            failures.append(f"{kind.__name__}: {' '.join(str(value).split())}")
+            previous_hook(kind, value, tb)
+
+        sys.excepthook = record
+
         class FirstPaint(QObject):
             painted_ms: float | None = None
 
@@ -170,12 +189,17 @@ def run_app(smoke: str | None = None, ask: Ask | None = _NOT_GIVEN) -> int:
         app.exec()
         window.removeEventFilter(watcher)
         window.files.shutdown()
+        sys.excepthook = previous_hook
+        if failures:
+            print(f"configurator: error: {failures[0]}" + (f" (and {len(failures) - 1} more)" if len(failures) > 1
+                                                           else ""), file=sys.stderr)
+            return 1
         if watcher.painted_ms is None:
             print("configurator: error: the window never painted", file=sys.stderr)
             return 1
         print(f"startup_ms={watcher.painted_ms:.0f}")
         return 0
 
-    window.show()
+    window.show_on_screen()
     return app.exec()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import sqlite3
 import sys
 
 from configurator import __version__
@@ -44,10 +45,19 @@ def run(argv: list[str]) -> int:
     try:
         return int(args.func(args) or 0)
     except ConfiguratorError as exc:
-        print(f"configurator {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"configurator {args.command}: error: {exc}", file=sys.stderr)
+        print(f"configurator {args.command}: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
+    except (OSError, UnicodeError) as exc:
+        hint = ""
+        if isinstance(exc, PermissionError) or getattr(exc, "errno", None) == 30:  # EROFS: read-only file system
+            hint = " (make the folder writable, or set XDG_DATA_HOME to a writable folder)"
+        elif getattr(exc, "errno", None) == 28:  # ENOSPC
+            hint = " (free some space and try again)"
+        print(f"configurator {args.command}: error: {' '.join(str(exc).split())}{hint}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:  # a database error no layer named: still one line, never a traceback
+        print(f"configurator {args.command}: error: database error ({' '.join(str(exc).split())}); nothing was "
+              f"changed", file=sys.stderr)
+        return 2

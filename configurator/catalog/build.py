@@ -98,7 +98,7 @@ def build_catalog(out: Path, edition: str = "internal", source_dir: Path | None 
     source_dir = source_dir or db_dir()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".building")
+    tmp = out.with_name(f"{out.name}.{os.getpid()}.building")  # per process: parallel builds never share one
     tmp.unlink(missing_ok=True)
     db = Database(tmp)
     try:

@@ -12,14 +12,18 @@ replaced silently: ``ensure_catalog`` raises CatalogDamagedError, and the app of
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
+import sys
 from pathlib import Path
+from typing import Iterator
 
 from configurator.catalog import schema
 from configurator.catalog.build import build_catalog, sources_digest
 from configurator.catalog.repository import CatalogError, CatalogRepository
+from configurator.core.database_errors import describe
 from configurator.paths import app_root, edition, user_data_dir
 
 DAMAGED_SUFFIX = ".damaged"
@@ -101,27 +105,66 @@ def _install_fresh(path: Path, digest: str | None = None) -> None:
         build_catalog(path, edition=edition())
 
 
+@contextlib.contextmanager
+def _build_lock(path: Path) -> Iterator[None]:
+    """One process at a time checks and (re)builds the user catalog: two first starts at once (two windows,
+    parallel scripts) would otherwise move each other's files away. An OS file lock: released when the
+    process dies, so a crash never leaves it held."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if sys.platform != "win32":  # POSIX: lock the folder itself, so checking leaves no file behind
+        import fcntl
+
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+        return
+    import msvcrt
+
+    fh = open(path.with_name(path.name + ".lock"), "a+b")
+    try:
+        while True:
+            try:
+                msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)
+                break
+            except OSError:  # LK_LOCK gives up after 10 s; keep waiting for a long build
+                continue
+        yield
+    finally:
+        fh.close()
+
+
 def ensure_catalog() -> Path:
     path = user_catalog_path()
     override = bool(os.environ.get("CONFIGURATOR_CATALOG"))
-    digest = None if override else sources_digest()  # hashes every db/ file: once per start at most
-    current = override or (path.exists() and _stored_digest(path) == digest)
-    if path.exists():
-        reason = catalog_problem(path, all_tables=current)
-        if reason:
-            raise CatalogDamagedError(path, reason)
     if override:
-        return path
-    if not current:
-        from configurator.catalog.prices import carry_over_imports
-
-        old = path.with_name(path.name + ".old")
         if path.exists():
-            os.replace(path, old)
-        _install_fresh(path, digest)
-        if old.exists():
-            carry_over_imports(old, path)
-            old.unlink()
+            reason = catalog_problem(path, all_tables=True)
+            if reason:
+                raise CatalogDamagedError(path, reason)
+        return path
+    try:
+        digest = sources_digest()  # hashes every db/ file: once per start at most
+        with _build_lock(path):
+            current = path.exists() and _stored_digest(path) == digest
+            if path.exists():
+                reason = catalog_problem(path, all_tables=current)
+                if reason:
+                    raise CatalogDamagedError(path, reason)
+            if not current:
+                from configurator.catalog.prices import carry_over_imports
+
+                old = path.with_name(path.name + ".old")
+                if path.exists():
+                    os.replace(path, old)
+                _install_fresh(path, digest)
+                if old.exists():
+                    carry_over_imports(old, path)
+                    old.unlink()
+    except (sqlite3.Error, OSError) as exc:
+        raise describe(exc, path, "parts catalog", "preparing it") from None
     return path
 
 

@@ -1,8 +1,17 @@
 """Price-list import: ``configurator catalog import-prices FILE.csv``.
 
 The file has the header ``id,list_price`` and optionally ``cost`` and ``currency`` columns. It is
-applied whole or not at all: every bad line (unknown id, a price that is not a non-negative number,
-a duplicate id, a wrong header) is reported with its line number and nothing changes.
+applied whole or not at all: every bad line is reported with its line number and nothing changes.
+A line is bad when its id is unknown or repeated, a price is not a plain amount (ASCII digits, an
+optional point and at most two decimal places that are not zero: ``1599``, ``1599.5``, ``1599.000``;
+never ``-0``, ``1_599``, ``1e3`` or Arabic-Indic digits), a cost is above the list price (a
+loss on every sale is a typo), or the currency differs from the catalog's (a catalog holds one
+currency; a part priced in another could not be quoted beside the rest).
+
+Speed: 50,000 rows in well under a second (tests/bench/catalog_scale.py): the rows are parsed with one
+regular expression each and written with three ``executemany`` statements inside one transaction. Every
+import bumps ``catalog_meta.prices_version`` in the same transaction, so a running window or command
+that holds the catalog open sees the new prices before its next price or quote (repository.py).
 """
 
 from __future__ import annotations
@@ -10,21 +19,27 @@ from __future__ import annotations
 import csv
 import io
 import re
+import secrets
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from configurator.catalog import schema
+from configurator.core.database_errors import describe
 from configurator.core.errors import ConfiguratorError
 
 REQUIRED = ("id", "list_price")
 OPTIONAL = ("cost", "currency")
 MAX_PRICE = Decimal("100000000")  # 100 M per unit: anything above is a typo, not a price
 CURRENCY = re.compile(r"^[A-Z]{3}$")
+# ASCII digits, an optional point; beyond the cents only zeros (1599.000 is 1599.00, 1.005 is refused)
+_AMOUNT = re.compile(r"^([0-9]{1,12})(?:\.([0-9]{0,2})0*)?$")
+BUSY_TIMEOUT_S = 30.0  # another import or a rebuild writing the same catalog
+PRICES_VERSION_KEY = "prices_version"
 
 
 class PriceImportError(ConfiguratorError):
@@ -44,33 +59,42 @@ class PriceRow:
 
 
 def parse_decimal(text: str | None) -> Decimal | None:
-    """A non-negative finite decimal with at most 2 places after the point, else None."""
+    """A plain non-negative amount with at most 2 significant places after the point, else None."""
     if text is None:
         return None
-    cleaned = text.strip()
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
+    m = _AMOUNT.match(text.strip())
+    if not m:
         return None
-    if not value.is_finite() or value < 0 or value > MAX_PRICE:
-        return None
-    if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        return None
-    return value.quantize(Decimal("0.01"))
+    value = Decimal(m.group(1) + "." + (m.group(2) or "").ljust(2, "0"))
+    return value if value <= MAX_PRICE else None
 
 
-def parse_price_csv(text: str, known_ids: set[str], allow_cost: bool, label: str = "price list") -> list[PriceRow]:
+def _why_not_amount(text: str) -> str:
+    t = text.strip()
+    if t.startswith("-"):
+        return "is negative"
+    if "," in t:
+        return "has a comma (write 1599.50, no thousands separator)"
+    if any(c.isdigit() and not c.isascii() for c in t) or "_" in t or "e" in t.lower():
+        return "is not written with the digits 0-9 and a point"
+    if re.match(r"^[0-9]+\.[0-9]*[1-9][0-9]*$", t) and len(t.split(".")[1].rstrip("0")) > 2:
+        return "has fractions of a cent"
+    return "is not an amount"
+
+
+def parse_price_csv(text: str, known_ids: set[str] | dict, allow_cost: bool, label: str = "price list",
+                    catalog_currency: str | None = None) -> list[PriceRow]:
     if not text.strip():
         raise PriceImportError(label, ["the file is empty"])
     # newline=None: universal newlines, as a file read with read_text; a lone CR ends a line
     reader = csv.reader(io.StringIO(text, newline=None))
     try:
-        return _parse_rows(reader, known_ids, allow_cost, label)
+        return _parse_rows(reader, known_ids, allow_cost, label, catalog_currency)
     except csv.Error as exc:  # e.g. a cell past csv's field size limit
         raise PriceImportError(label, [f"line {reader.line_num}: not readable as CSV ({exc})"]) from None
 
 
-def _parse_rows(reader, known_ids: set[str], allow_cost: bool, label: str) -> list[PriceRow]:
+def _parse_rows(reader, known_ids, allow_cost: bool, label: str, catalog_currency: str | None) -> list[PriceRow]:
     problems: list[str] = []
     header = [h.strip() for h in next(reader)]
     if header[:2] != list(REQUIRED) or any(h not in OPTIONAL for h in header[2:]) or len(set(header)) != len(header):
@@ -79,16 +103,19 @@ def _parse_rows(reader, known_ids: set[str], allow_cost: bool, label: str) -> li
         )
     if "cost" in header and not allow_cost:
         raise PriceImportError(label, ["line 1: this is a customer-edition catalog, it holds no dealer cost"])
+    width = len(header)
+    i_cost = header.index("cost") if "cost" in header else None
+    i_cur = header.index("currency") if "currency" in header else None
     rows: list[PriceRow] = []
     seen: dict[str, int] = {}
+    amount = _AMOUNT.match
     for line_no, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue  # blank lines are harmless
-        if len(cells) != len(header):
-            problems.append(f"line {line_no}: expected {len(header)} cells, got {len(cells)}")
+        if len(cells) != width:
+            problems.append(f"line {line_no}: expected {width} cells, got {len(cells)}")
             continue
-        row = dict(zip(header, (c.strip() for c in cells)))
-        part_id = row["id"]
+        part_id = cells[0].strip()
         bad = []
         if part_id not in known_ids:
             bad.append(f"unknown part id '{part_id}'")
@@ -96,17 +123,27 @@ def _parse_rows(reader, known_ids: set[str], allow_cost: bool, label: str) -> li
             bad.append(f"duplicate id '{part_id}' (first on line {seen[part_id]})")
         else:
             seen[part_id] = line_no
-        price = parse_decimal(row["list_price"])
-        if price is None:
-            bad.append(f"list_price '{row['list_price']}' is not a non-negative amount")
+        raw_price = cells[1].strip()
+        m = amount(raw_price)
+        price = Decimal(m.group(1) + "." + (m.group(2) or "").ljust(2, "0")) if m else None
+        if price is None or price > MAX_PRICE:
+            price = None
+            bad.append(f"list_price '{raw_price}' {_why_not_amount(raw_price) if not m else 'is above 100,000,000'}")
         cost = None
-        if row.get("cost"):
-            cost = parse_decimal(row["cost"])
+        raw_cost = cells[i_cost].strip() if i_cost is not None else ""
+        if raw_cost:
+            cost = parse_decimal(raw_cost)
             if cost is None:
-                bad.append(f"cost '{row['cost']}' is not a non-negative amount")
-        currency = row.get("currency") or None
-        if currency is not None and not CURRENCY.match(currency):
-            bad.append(f"currency '{currency}' is not a 3-letter code")
+                bad.append(f"cost '{raw_cost}' {_why_not_amount(raw_cost)}")
+            elif price is not None and cost > price:
+                bad.append(f"cost {cost} is above the list price {price}")
+        currency = (cells[i_cur].strip() or None) if i_cur is not None else None
+        if currency is not None:
+            if not CURRENCY.match(currency):
+                bad.append(f"currency '{currency}' is not a 3-letter code")
+            elif catalog_currency is not None and currency != catalog_currency:
+                bad.append(f"currency {currency} is not the catalog's currency {catalog_currency} (convert the price; "
+                           f"a quote converts with its exchange rate)")
         if bad:
             problems.append(f"line {line_no}: " + ", ".join(bad))
         else:
@@ -119,24 +156,58 @@ def _parse_rows(reader, known_ids: set[str], allow_cost: bool, label: str) -> li
 
 
 def apply_rows(db: Database, rows: list[PriceRow]) -> None:
+    """Write ``rows`` in one transaction (the caller may already hold one) and bump the prices version."""
     has_costs = schema.COST_TABLE in db.table_names()
     now = datetime.now(timezone.utc).isoformat()
-    with db.atomic():
-        for r in rows:
-            current = db[schema.PRICE_TABLE].get(r.id)
-            db[schema.PRICE_TABLE].update(
-                r.id, {"list_price": str(r.list_price), "currency": r.currency or current["currency"],
-                       "price_basis": "list", "source": f"price import {now[:10]}"}
-            )
-            if has_costs and r.cost is not None:
-                db[schema.COST_TABLE].upsert(
-                    {"id": r.id, "cost": str(r.cost), "currency": r.currency or current["currency"],
-                     "source": f"price import {now[:10]}"}, pk="id"
-                )
-            record = {"id": r.id, "list_price": str(r.list_price), "currency": r.currency, "imported_at": now}
-            if has_costs:
-                record["cost"] = str(r.cost) if r.cost is not None else None
-            db["price_imports"].upsert(record, pk="id")
+    source = f"price import {now[:10]}"
+    conn = db.conn
+    currencies = dict(conn.execute("select id, currency from prices"))
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.executemany(
+            "update prices set list_price = ?, currency = ?, price_basis = 'list', source = ? where id = ?",
+            [(str(r.list_price), r.currency or currencies[r.id], source, r.id) for r in rows])
+        if has_costs:
+            conn.executemany(
+                "insert into costs (id, cost, currency, source) values (?, ?, ?, ?) on conflict(id) do update set "
+                "cost = excluded.cost, currency = excluded.currency, source = excluded.source",
+                [(r.id, str(r.cost), r.currency or currencies[r.id], source) for r in rows if r.cost is not None])
+            conn.executemany(
+                "insert into price_imports (id, list_price, cost, currency, imported_at) values (?, ?, ?, ?, ?) "
+                "on conflict(id) do update set list_price = excluded.list_price, cost = excluded.cost, "
+                "currency = excluded.currency, imported_at = excluded.imported_at",
+                [(r.id, str(r.list_price), None if r.cost is None else str(r.cost), r.currency, now) for r in rows])
+        else:
+            conn.executemany(
+                "insert into price_imports (id, list_price, currency, imported_at) values (?, ?, ?, ?) "
+                "on conflict(id) do update set list_price = excluded.list_price, currency = excluded.currency, "
+                "imported_at = excluded.imported_at",
+                [(r.id, str(r.list_price), r.currency, now) for r in rows])
+        conn.execute("insert into catalog_meta (key, value) values (?, ?) on conflict(key) do update set "
+                     "value = excluded.value", [PRICES_VERSION_KEY, f"{now} {secrets.token_hex(4)}"])
+        if own:
+            conn.execute("COMMIT")
+    except BaseException:
+        if own and conn.in_transaction:
+            conn.rollback()
+        raise
+
+
+def _costs_above_list(db: Database, rows: list[PriceRow], label: str) -> None:
+    """A new list price below the dealer cost already in the catalog is refused like a bad line."""
+    if schema.COST_TABLE not in db.table_names():
+        return
+    costs = {pid: Decimal(c) for pid, c in db.conn.execute("select id, cost from costs")}
+    problems = [f"{r.id}: the list price {r.list_price} is below its dealer cost {costs[r.id]} (give the cost too)"
+                for r in rows if r.cost is None and r.id in costs and costs[r.id] > r.list_price]
+    if problems:
+        raise PriceImportError(label, problems)
+
+
+def open_for_writing(catalog_path: Path) -> Database:
+    return Database(sqlite3.connect(str(catalog_path), timeout=BUSY_TIMEOUT_S))
 
 
 def import_prices(catalog_path: Path, csv_path: Path) -> int:
@@ -145,11 +216,26 @@ def import_prices(catalog_path: Path, csv_path: Path) -> int:
         text = Path(csv_path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise PriceImportError(str(csv_path), [f"cannot read the file ({exc.__class__.__name__})"]) from None
-    db = Database(catalog_path)
     try:
-        known = {r[0] for r in db.execute("select id from prices")}
-        rows = parse_price_csv(text, known, schema.COST_TABLE in db.table_names(), str(csv_path))
-        apply_rows(db, rows)
+        db = open_for_writing(catalog_path)
+    except sqlite3.Error as exc:
+        raise describe(exc, catalog_path, "parts catalog", "importing prices") from None
+    try:
+        known = dict(db.conn.execute("select id, currency from prices"))
+        currencies = set(known.values())
+        catalog_currency = next(iter(currencies)) if len(currencies) == 1 else None
+        rows = parse_price_csv(text, known, schema.COST_TABLE in db.table_names(), str(csv_path), catalog_currency)
+        db.conn.execute("BEGIN IMMEDIATE")  # the costs checked below stay as read until the commit
+        try:
+            _costs_above_list(db, rows, str(csv_path))
+            apply_rows(db, rows)
+            db.conn.execute("COMMIT")
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.rollback()
+            raise
+    except sqlite3.Error as exc:
+        raise describe(exc, catalog_path, "parts catalog", "importing prices") from None
     finally:
         db.close()
     return len(rows)
@@ -163,14 +249,14 @@ def carry_over_imports(old_catalog: Path, new_catalog: Path) -> None:
         old.close()
     except sqlite3.DatabaseError:
         return  # a corrupt old catalog has nothing trustworthy to carry over
-    db = Database(new_catalog)
+    db = open_for_writing(new_catalog)
     try:
         known = {r[0] for r in db.execute("select id from prices")}
-        rows = [
-            PriceRow(r["id"], Decimal(r["list_price"]), Decimal(r["cost"]) if r.get("cost") else None, r["currency"])
-            for r in imported
-            if r["id"] in known
-        ]
+        rows = []
+        for r in imported:
+            price, cost = parse_decimal(r.get("list_price")), parse_decimal(r.get("cost")) if r.get("cost") else None
+            if r["id"] in known and price is not None:
+                rows.append(PriceRow(r["id"], price, cost, r.get("currency")))
         if rows:
             apply_rows(db, rows)
     finally:

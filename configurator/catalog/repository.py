@@ -1,10 +1,19 @@
-"""The catalog repository: reads catalog.sqlite and returns core dataclasses (never rows, never Qt)."""
+"""The catalog repository: reads catalog.sqlite and returns core dataclasses (never rows, never Qt).
+
+Damage and trouble are one line each (a CatalogError naming the file, and what to do): a dropped table or
+column, a cell that does not hold its type (a price of 'abc'), a busy or unreadable file. Prices follow the
+file: every price import bumps ``catalog_meta.prices_version`` (prices.py); before each price lookup the
+repository asks SQLite whether another connection committed (``pragma data_version``, no I/O) and, when one
+did and the stamp moved, reads the price table again. In the customer edition (``paths.edition()``) no
+dealer cost is read, whatever catalog file it is pointed at.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sqlite3
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
 
@@ -12,26 +21,66 @@ from sqlite_utils import Database
 
 from configurator.catalog import schema
 from configurator.core import parts
+from configurator.core.database_errors import DAMAGED, DatabaseProblem, describe
 from configurator.core.errors import ConfiguratorError, UnknownPartError
+
+BUSY_TIMEOUT_S = 30.0  # a price import or a rebuild holding the write lock
+WHAT = "parts catalog"
+# SQLite storage classes each field type accepts (an int column read back as float 1.0 is fine as a float)
+_ACCEPTS = {str: (str,), int: (int,), float: (float, int), bool: (int,), Decimal: (str, int)}
 
 
 class CatalogError(ConfiguratorError):
     pass
 
 
-def _to_dataclass(cls: type, row: dict):
+class CatalogProblem(DatabaseProblem, CatalogError):
+    """A catalog file that is damaged, busy or unreadable (one line naming it and what to do)."""
+
+
+@contextlib.contextmanager
+def _reading(path: Path, doing: str):
+    try:
+        yield
+    except sqlite3.Error as exc:
+        problem = describe(exc, path, WHAT, doing)
+        raise CatalogProblem(str(problem), problem.kind, path) from None
+
+
+def _damaged(path: Path, detail: str) -> CatalogProblem:
+    return CatalogProblem(f"the {WHAT} {path} is damaged ({detail}): start the app to rebuild it from the catalog "
+                          f"sources; nothing was changed", DAMAGED, path)
+
+
+def _rows_as(cls: type, table: str, cursor, path: Path) -> list:
+    """Every row as a ``cls``; a cell that does not hold its field's type is a CatalogProblem naming it.
+
+    The field types are resolved once per table (not once per row): 50,000 parts load in about 0.1 s.
+    """
     types_ = schema.field_types(cls)
-    values = {}
-    for f in dataclasses.fields(cls):
-        value = row.get(f.name)
-        py, _ = types_[f.name]
-        if value is not None:
-            if py is bool:
+    fields = [(f.name, *types_[f.name]) for f in dataclasses.fields(cls)]
+    out = []
+    for row in cursor:
+        values = []
+        for (name, py, nullable), value in zip(fields, row):
+            if value is None:
+                if not nullable:
+                    raise _damaged(path, f"{table} row '{row[0]}': column {name} is empty")
+            elif type(value) not in _ACCEPTS[py]:
+                raise _damaged(path, f"{table} row '{row[0]}': column {name} holds {value!r}, not a {py.__name__}")
+            elif py is bool:
                 value = bool(value)
             elif py is Decimal:
-                value = Decimal(value)
-        values[f.name] = value
-    return cls(**values)
+                try:
+                    value = Decimal(value)
+                except InvalidOperation:
+                    raise _damaged(path, f"{table} row '{row[0]}': column {name} holds {value!r}, not an "
+                                         f"amount") from None
+            elif py is float and type(value) is int:
+                value = float(value)
+            values.append(value)
+        out.append(cls(*values))
+    return out
 
 
 class CatalogRepository:
@@ -42,7 +91,7 @@ class CatalogRepository:
         if not self.path.exists():
             raise CatalogError(f"catalog file {self.path} does not exist")
         try:
-            self.db = Database(self.path)
+            self.db = Database(sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S))
             tables = set(self.db.table_names())
         except sqlite3.DatabaseError as exc:
             raise CatalogError(f"catalog file {self.path} is not a readable catalog ({exc})") from None
@@ -50,6 +99,9 @@ class CatalogRepository:
         if missing:
             raise CatalogError(f"catalog file {self.path} lacks table(s) {', '.join(missing)}")
         self._cache: dict[str, list] = {}
+        self._prices: dict[str, parts.PriceInfo] | None = None
+        self._prices_stamp: str | None = None
+        self._data_version: int | None = None
 
     def close(self) -> None:
         self.db.close()
@@ -60,7 +112,10 @@ class CatalogRepository:
             raise CatalogError(f"unknown catalog kind '{kind}' (one of {', '.join(parts.PART_KINDS)})")
         if kind not in self._cache:
             cls = schema.TABLES[kind]
-            self._cache[kind] = [_to_dataclass(cls, r) for r in self.db[kind].rows_where(order_by="rowid")]
+            columns = ", ".join(f'"{f.name}"' for f in dataclasses.fields(cls))
+            with _reading(self.path, f"reading {kind}"):
+                cursor = self.db.conn.execute(f'select {columns} from "{kind}" order by rowid')
+                self._cache[kind] = _rows_as(cls, kind, cursor, self.path)
         return self._cache[kind]
 
     def _index(self, kind: str) -> dict[str, object]:
@@ -165,7 +220,9 @@ class CatalogRepository:
 
     def compute_rates(self, gpu_id: str) -> dict[str, float]:
         """Dense tensor TFLOPS (TOPS for int8) by rate name: 'fp16', 'fp8', 'fp4', 'int8'."""
-        return {r["compute"]: r["dense_tflops"] for r in self.db["gpu_compute"].rows_where("gpu_id = ?", [gpu_id])}
+        with _reading(self.path, "reading tensor rates"):
+            return dict(self.db.conn.execute("select compute, dense_tflops from gpu_compute where gpu_id = ?",
+                                             [gpu_id]).fetchall())
 
     # -- prices -----------------------------------------------------------------------------------
     @cached_property
@@ -175,22 +232,68 @@ class CatalogRepository:
 
     @cached_property
     def has_costs(self) -> bool:
-        return schema.COST_TABLE in self.db.table_names()
+        """Dealer costs are read only in the internal edition, whatever catalog file this is."""
+        from configurator.paths import edition
 
-    @cached_property
-    def _price_table(self) -> dict[str, parts.PriceInfo]:
-        """Every price row, read once: the live analysis prices a build on every change."""
+        return edition() == "internal" and schema.COST_TABLE in self.db.table_names()
+
+    def _read_stamp(self) -> str:
+        row = self.db.conn.execute("select value from catalog_meta where key = 'prices_version'").fetchone()
+        return row[0] if row else ""
+
+    def _read_prices(self) -> dict[str, parts.PriceInfo]:
         costs: dict[str, Decimal] = {}
-        if self.has_costs:
-            costs = {pid: Decimal(cost) for pid, cost in self.db.execute("select id, cost from costs")}
-        return {
-            pid: parts.PriceInfo(pid, Decimal(price), currency, basis, source or "", costs.get(pid))
-            for pid, price, currency, basis, source in self.db.execute(
-                "select id, list_price, currency, price_basis, source from prices")
-        }
+        with _reading(self.path, "reading prices"):
+            own = not self.db.conn.in_transaction
+            if own:
+                self.db.conn.execute("BEGIN")  # one snapshot: the stamp and the rows of the same import
+            try:
+                stamp = self._read_stamp()
+                price_rows = self.db.conn.execute(
+                    "select id, list_price, currency, price_basis, source from prices").fetchall()
+                cost_rows = self.db.conn.execute("select id, cost from costs").fetchall() if self.has_costs else []
+            finally:
+                if own:
+                    self.db.conn.rollback()
+        try:
+            costs = {pid: Decimal(cost) for pid, cost in cost_rows if cost is not None}
+            table = {pid: parts.PriceInfo(pid, Decimal(price), currency, basis, source or "", costs.get(pid))
+                     for pid, price, currency, basis, source in price_rows}
+        except (InvalidOperation, TypeError) as exc:
+            bad = next((r for r in price_rows if not _is_amount(r[1])), None) or next(
+                (r for r in cost_rows if not _is_amount(r[1])), ("?", exc))
+            raise _damaged(self.path, f"price of '{bad[0]}' is {bad[1]!r}, not an amount") from None
+        self._prices_stamp = stamp
+        return table
+
+    def _price_table(self) -> dict[str, parts.PriceInfo]:
+        """Every price row, read once and again only after another process imported prices."""
+        with _reading(self.path, "checking for new prices"):
+            version = self.db.conn.execute("pragma data_version").fetchone()[0]
+            if self._prices is not None and version != self._data_version and self._read_stamp() != self._prices_stamp:
+                self._prices = None
+        if self._prices is None:
+            self._prices = self._read_prices()
+        self._data_version = version
+        return self._prices
+
+    def prices_changed(self) -> bool:
+        """Whether a price import committed since the prices were last read (the window polls this)."""
+        if self._prices is None:
+            return False
+        with _reading(self.path, "checking for new prices"):
+            version = self.db.conn.execute("pragma data_version").fetchone()[0]
+            return version != self._data_version and self._read_stamp() != self._prices_stamp
 
     def price(self, part_id: str) -> parts.PriceInfo | None:
-        return self._price_table.get(part_id)
+        return self._price_table().get(part_id)
 
     def prices(self) -> dict[str, parts.PriceInfo]:
-        return dict(self._price_table)
+        return dict(self._price_table())
+
+
+def _is_amount(value) -> bool:
+    try:
+        return value is not None and Decimal(value).is_finite()
+    except (InvalidOperation, TypeError, ValueError):
+        return False

@@ -1,7 +1,9 @@
 """`configurator price BUILD.json [--json]`: line items and totals of a saved build at list prices.
 
 Money is exact (Decimal, half-up to the cent per line; see core/money.py) and printed as decimal
-strings in --json. ``--costs`` adds dealer cost and margin, only with an internal-edition catalog.
+strings in --json. ``--costs`` adds dealer cost and margin: only in the internal edition (the customer
+edition refuses it whatever catalog it is pointed at) and only with a catalog that has costs. Numbers
+are plain: a comma is an error.
 """
 
 from __future__ import annotations
@@ -27,7 +29,10 @@ def run(args) -> int:
     from configurator.core.buildfile import load
     from configurator.present import amount
     from configurator.core.pricing import price_build
+    from configurator.paths import edition
 
+    if args.costs and edition() != "internal":
+        raise ConfiguratorError("this is the customer edition: it shows no dealer cost or margin (--costs)")
     catalog = open_catalog()
     try:
         if args.costs and not catalog.has_costs:

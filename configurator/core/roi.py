@@ -63,7 +63,7 @@ LIMITS: dict[str, tuple[Decimal, Decimal | None, str]] = {
     "kwh_price": (Decimal(0), Decimal(10), "electricity price (USD per kWh)"),
     "pue": (Decimal(1), Decimal(5), "PUE"),
     "utilisation": (Decimal(0), Decimal(1), "utilisation"),
-    "support_per_month": (Decimal(0), None, "support per month (USD)"),
+    "support_per_month": (Decimal(0), Decimal(10_000_000), "support per month (USD)"),  # above: a typo
 }
 DECIMAL_FIELDS = tuple(LIMITS)
 

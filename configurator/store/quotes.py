@@ -111,7 +111,8 @@ class QuoteStore:
             installation = self._setting(INSTALLATION_KEY)
             bound = self._setting(BINDING_KEY)
             here = self._current_binding()
-            if prefix is None or len(prefix) < PREFIX_LENGTH or installation is None or bound != here:
+            valid = prefix is not None and len(prefix) == PREFIX_LENGTH and set(prefix) <= set(PREFIX_ALPHABET)
+            if not valid or installation is None or bound != here:
                 used = {r[0] for r in self.db.execute("select distinct prefix from quotes")}
                 prefix = _draw_prefix(used)
                 installation = secrets.token_hex(16)

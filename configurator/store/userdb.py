@@ -281,7 +281,10 @@ def database_problem(path: str | Path) -> str | None:
     if not path.exists():
         return None
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        # immutable when no WAL is pending: a read-only look at a WAL-mode file would otherwise leave -wal and
+        # -shm files beside it (the check must change nothing)
+        pending = any(path.with_name(path.name + s).exists() for s in ("-wal", "-shm"))
+        con = sqlite3.connect(f"file:{path}?mode=ro{'' if pending else '&immutable=1'}", uri=True)
     except sqlite3.OperationalError:
         return None  # cannot open at all (permissions): UserDatabase reports it
     try:

@@ -30,6 +30,10 @@ KIND_NAMES = {"chassis": "chassis", "platforms": "platform", "gpus": "GPU", "psu
               "storage": "drive", "network": "network card", "bridges": "NVLink bridge", "services": "service",
               "models": "model", "precisions": "precision", "engines": "serving engine"}
 SHOWN_PROBLEMS = 5  # problems spelled out in the one-line message (all are in .problems)
+# Limits on what a file may hold (named in the message when exceeded): a real build file is 1-20 KB with a
+# few dozen entries; the total of GPUs per node is the catalog's max_quantity (db/rule_params.csv).
+MAX_FILE_BYTES = 1_000_000
+MAX_ENTRIES = 256  # entries in one list ($.gpus, $.psus, ...)
 
 
 class BuildFileError(ConfiguratorError):
@@ -138,10 +142,38 @@ def _fsync_dir(directory: Path) -> None:
 def load(path: str | Path, catalog: Catalog) -> Build:
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise BuildFileError(str(path), [_too_big(size)])
         raw = path.read_bytes()
     except OSError as exc:
         raise BuildFileError(str(path), [f"cannot read the file ({exc.strerror or exc})"]) from None
     return loads(raw, catalog, source=str(path))
+
+
+def _too_big(size: int) -> str:
+    return (f"the file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,} bytes for a build file "
+            f"(MAX_FILE_BYTES)")
+
+
+def _unencodable(value, path: str = "$") -> str | None:
+    """The JSON path of the first text holding a lone surrogate (``"\\ud800"``): it could never be saved."""
+    stack = [(path, value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return where
+        elif isinstance(item, dict):
+            for k, v in item.items():
+                stack.append((f"{where}.{k}", v))
+                if isinstance(k, str):
+                    stack.append((f"{where} (a key)", k))
+        elif isinstance(item, list):
+            stack.extend((f"{where}[{i}]", v) for i, v in enumerate(item))
+    return None
 
 
 def _reject_constant(name: str):
@@ -159,6 +191,8 @@ def loads(raw: bytes | str, catalog: Catalog, source: str = "build file") -> Bui
         text = raw
     if not text.strip():
         raise BuildFileError(source, ["the file is empty"])
+    if len(text) > MAX_FILE_BYTES:
+        raise BuildFileError(source, [_too_big(len(text.encode("utf-8", "surrogatepass")))])
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
@@ -169,6 +203,10 @@ def loads(raw: bytes | str, catalog: Catalog, source: str = "build file") -> Bui
     except (ValueError, RecursionError) as exc:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
         raise BuildFileError(source, [f"is not valid JSON: {reason}"]) from None
+    bad = _unencodable(data)
+    if bad is not None:  # "\ud800" is valid JSON but no UTF-8 text: the build could be opened and never saved
+        raise BuildFileError(source, [f"{bad}: holds a lone surrogate escape (such as \\ud800), which is no "
+                                      f"character and cannot be saved"])
     return from_dict(data, catalog, source)
 
 
@@ -279,6 +317,9 @@ def _entries(p: Problems, value, path: str) -> Iterator[tuple[str, dict]]:
     if not isinstance(value, list):
         p.add(path, f"{_show(value)} is not a list")
         return
+    if len(value) > MAX_ENTRIES:
+        p.add(path, f"{len(value):,} entries is more than the limit of {MAX_ENTRIES} per list (MAX_ENTRIES)")
+        return
     for i, entry in enumerate(value):
         where = f"{path}[{i}]"
         if not isinstance(entry, dict):
@@ -303,6 +344,7 @@ def _read_entries(catalog, p: Problems, value, path: str, kind: str, limit: int)
 
 def _read_gpus(build: Build, catalog, p: Problems, value, limit: int) -> None:
     later = []
+    total = 0
     for where, entry in _entries(p, value, "$.gpus"):
         for key in entry:
             if key not in ("id", "quantity", "slot"):
@@ -322,13 +364,27 @@ def _read_gpus(build: Build, catalog, p: Problems, value, limit: int) -> None:
                 continue
         if gpu is None or not ok:
             continue
+        total += qty
         if slot is not None:
             build.put_gpu(gpu, slot)
         else:
             later.append((gpu, qty))
-    for gpu, qty in later:  # cards without a slot take the first free ones, after the placed cards
+    if total > limit:
+        p.add("$.gpus", f"{total:,} GPUs per node in total is more than the limit of {limit} (max_quantity)")
+        return
+    # Cards without a slot take the first free ones, after the placed cards. Once a GPU finds no free slot no
+    # later card of it will (slots only fill up), so the rest are added at once: linear in the card count.
+    no_room: set[str] = set()
+    unplaced = []
+    for gpu, qty in later:
         for _ in range(qty):
-            build.put_gpu(gpu, free_slot(build, gpu))
+            slot = None if gpu.id in no_room else free_slot(build, gpu)
+            if slot is None:
+                no_room.add(gpu.id)
+                unplaced.append((gpu, None))
+            else:
+                build.put_gpu(gpu, slot)
+    build.put_gpus(unplaced)
 
 
 def _read_roi(p: Problems, value) -> RoiAssumptions | None:

@@ -25,6 +25,18 @@ CHOICES = {
 CATALOG_IDS = {"model_id": "model", "precision": "precision", "kv_precision": "precision"}
 AT_LEAST_ZERO = {"zero_stage", "tp", "pp", "cp", "ep"}  # 0: automatic; every other whole number counts something
 ZERO_MEANS_DEFAULT = {"mfu"}  # float fields where 0 means "the calibrated default"
+# Largest values that still describe a real workload or model (the size command's limits); anything above is
+# a typo, and the window's spin boxes hold 32-bit integers. Fields not named here: at most 2^31 - 1.
+INT_LIMITS = {
+    "context_tokens": 100_000_000, "prompt_tokens": 100_000_000, "output_tokens": 100_000_000, "users": 1_000_000,
+    "seq_len": 100_000_000, "micro_batch": 1_000_000, "global_batch": 100_000_000, "lora_rank": 65_536,
+    "tp": 1024, "pp": 1024, "cp": 1024, "ep": 1024,
+    "layers": 10_000, "hidden": 1_000_000, "heads": 100_000, "kv_heads": 100_000, "head_dim": 65_536,
+}
+INT_MAX = 2**31 - 1
+# (lowest above 0, highest) of float fields: tokens to train on (frontier runs are ~1e13-1e14), billions of
+# parameters of a custom model (100 T), and a compute efficiency (0 is the calibrated default, else >= 1 %)
+FLOAT_LIMITS = {"tokens": (1.0, 1e16), "params_b": (0.001, 100_000.0), "mfu": (0.01, 1.0)}
 
 
 # Training layout degrees are written only when set by hand (0 = automatic): files stay as they were otherwise.
@@ -55,7 +67,8 @@ def _field(cls, name: str, value, path: str, catalog: "Catalog", p: Problems):
                 p.add(path, f"{_show(value)} is not one of {', '.join(map(str, CHOICES[name]))}")
                 return None
             return value
-        return value if p.is_int(value, path, 0 if name in AT_LEAST_ZERO else 1) else None
+        high = INT_LIMITS.get(name, INT_MAX)
+        return value if p.is_int(value, path, 0 if name in AT_LEAST_ZERO else 1, high) else None
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             p.add(path, f"{_show(value)} is not a number")
@@ -65,6 +78,10 @@ def _field(cls, name: str, value, path: str, catalog: "Catalog", p: Problems):
             return None
         if name == "mfu" and value > 1:
             p.add(path, f"{_show(value)} is a utilisation above 1 (100 %)")
+            return None
+        low, high = FLOAT_LIMITS.get(name, (0.0, 1e300))
+        if value != 0 and not low <= value <= high:
+            p.add(path, f"{_show(value)} is outside {low:g} to {high:g}")
             return None
         return float(value)
     if not p.is_str(value, path):

@@ -256,6 +256,15 @@ class Build:
         self._sort_gpus()
         self._emit("gpus", "added", gpu.id, slot)
 
+    def put_gpus(self, cards: list[tuple[parts.Gpu, int | None]]) -> None:
+        """Several unchecked cards at once (loading a file): one sort for all, linear in their number."""
+        if not cards:
+            return
+        self._gpus.extend(GpuPlacement(gpu, slot) for gpu, slot in cards)
+        self._sort_gpus()
+        for gpu, slot in cards:
+            self._emit("gpus", "added", gpu.id, slot)
+
     def put_item(self, section: str, part: object, quantity: int) -> None:
         """Set the quantity of ``part`` in ``section`` (0 removes it)."""
         items = self._items[section]

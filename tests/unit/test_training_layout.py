@@ -276,3 +276,9 @@ def test_memory_in_gb_fits_the_capacity_as_reported():
     r = evaluate_training(model("llama-3.1-70b"), _cluster(2), TrainingWorkload(mode="full"))
     assert r.memory.total_bytes <= r.memory.capacity_bytes
     assert r.memory.capacity_bytes / GB == pytest.approx(85.9, abs=0.1)
+
+
+def test_sweep_falls_back_to_the_search_where_hand_set_degrees_cannot_run():
+    # TP 16 cannot split 8 KV heads: every count of the chart still gets a layout of its own
+    sw = training_sweep(model("llama-3.1-8b"), _cluster(2), TrainingWorkload(mode="full", tp=16), [4, 8, 16])
+    assert np.all(sw.tp * sw.pp * sw.cp * sw.dp == sw.gpus) and np.all(sw.tp <= 8)

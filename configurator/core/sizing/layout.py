@@ -154,37 +154,13 @@ def _candidates(arch: ModelArch, n_values: tuple[int, ...], gpus_per_node: int, 
     experts = int(arch.experts or 0) if arch.is_moe else 0
     for n in n_values:
         given = [d for d in (tp, pp, cp) if d]
-        use_tp, use_pp, use_cp, use_ep = tp, pp, cp, ep
+        dims = (tp, pp, cp, ep)
         if not strict and given and n % math.prod(given):
-            use_tp = use_pp = use_cp = use_ep = 0
-        per_n: list[tuple] = []
-        for t in ([use_tp] if use_tp else [d for d in divisors(n) if d <= max(gpus_per_node, 1)]):
-            if not tp_allowed(arch, t) or n % t:
-                continue
-            for p in ([use_pp] if use_pp else divisors(n // t)):
-                if p > arch.layers or (n // t) % p:
-                    continue
-                for c in ([use_cp] if use_cp else divisors(n // (t * p))):
-                    if (n // (t * p)) % c or seq_len % c:
-                        continue
-                    if not use_cp and c > 1 and seq_len // c < MIN_CP_TOKENS:
-                        continue
-                    d = n // (t * p * c)
-                    if experts:
-                        eps = [use_ep] if use_ep else [e for e in divisors(d) if experts % e == 0]
-                        eps = [e for e in eps if d % e == 0 and experts % e == 0]
-                    else:
-                        eps = [1]
-                    m = max(1, math.ceil(global_batch / (d * micro_batch)))
-                    lps = math.ceil(arch.layers / p)
-                    vs = [1] if p == 1 else [v for v in VIRTUAL_STAGES if v <= lps and (v == 1 or m >= p)]
-                    for e in eps:
-                        for v in vs:
-                            for z in zeros:
-                                if z >= 2 and p > 1:
-                                    continue
-                                for r in levels:
-                                    per_n.append((n, t, p, c, e, d, v, z, r))
+            dims = (0, 0, 0, 0)
+        per_n = _layouts_of(arch, n, gpus_per_node, seq_len, micro_batch, global_batch, *dims, zeros, levels, experts)
+        if not per_n and not strict and any(dims):  # the sweep: hand-set degrees that cannot run at this count
+            per_n = _layouts_of(arch, n, gpus_per_node, seq_len, micro_batch, global_batch, 0, 0, 0, 0, zeros, levels,
+                                experts)
         if not per_n and strict:
             given_text = ", ".join(f"{k} {v}" for k, v in (("TP", tp), ("PP", pp), ("CP", cp), ("EP", ep)) if v)
             raise InvalidInputError(f"no layout of {n} GPUs runs {arch.name}" + (f" with {given_text}" if given_text
@@ -198,6 +174,39 @@ def _candidates(arch: ModelArch, n_values: tuple[int, ...], gpus_per_node: int, 
     a = np.array(rows, dtype=np.int64)
     a.setflags(write=False)  # shared by every caller of the cache
     return Candidates(*(a[:, i] for i in range(9)))
+
+
+def _layouts_of(arch: ModelArch, n: int, gpus_per_node: int, seq_len: int, micro_batch: int, global_batch: int,
+                use_tp: int, use_pp: int, use_cp: int, use_ep: int, zeros, levels, experts: int) -> list[tuple]:
+    per_n: list[tuple] = []
+    for t in ([use_tp] if use_tp else [d for d in divisors(n) if d <= max(gpus_per_node, 1)]):
+        if not tp_allowed(arch, t) or n % t:
+            continue
+        for p in ([use_pp] if use_pp else divisors(n // t)):
+            if p > arch.layers or (n // t) % p:
+                continue
+            for c in ([use_cp] if use_cp else divisors(n // (t * p))):
+                if (n // (t * p)) % c or seq_len % c:
+                    continue
+                if not use_cp and c > 1 and seq_len // c < MIN_CP_TOKENS:
+                    continue
+                d = n // (t * p * c)
+                if experts:
+                    eps = [use_ep] if use_ep else [e for e in divisors(d) if experts % e == 0]
+                    eps = [e for e in eps if d % e == 0 and experts % e == 0]
+                else:
+                    eps = [1]
+                m = max(1, math.ceil(global_batch / (d * micro_batch)))
+                lps = math.ceil(arch.layers / p)
+                vs = [1] if p == 1 else [v for v in VIRTUAL_STAGES if v <= lps and (v == 1 or m >= p)]
+                for e in eps:
+                    for v in vs:
+                        for z in zeros:
+                            if z >= 2 and p > 1:
+                                continue
+                            for r in levels:
+                                per_n.append((n, t, p, c, e, d, v, z, r))
+    return per_n
 
 
 # -- links and collectives ------------------------------------------------------------------------------------

@@ -292,13 +292,14 @@ def _print_summary(o: dict) -> None:
         print(f"  most users at this context: {o['max_users_at_context']}; longest context for "
               f"{o['users']} users: {o['max_context_tokens']} tokens")
     else:
-        days = o["train_time_s"] / 86400  # present: duration()
+        from configurator.present import duration, share, tokens_per_s
+
         lay = o["layout"]
         print(f"  layout: {o['layout_reason']}")
-        print(f"  {o['tokens_per_s']:g} tokens/s ({o['tokens_per_s_per_gpu']:g} per GPU, "
-              f"{o['model_tflops_per_gpu']:g} model TFLOP/s per GPU, MFU {o['mfu']:.0%}); {o['tokens']:g} tokens in "
-              f"{days:.2f} days; communication {o['allreduce_share']:.0%} of a non-overlapped step "
-              f"({o['comm_share_exposed']:.0%} exposed); TP {lay['tp']} x PP {lay['pp']} x CP {lay['cp']} x "
-              f"EP {lay['ep']} x DP {lay['dp']}")
+        print(f"  {tokens_per_s(o['tokens_per_s'])} ({tokens_per_s(o['tokens_per_s_per_gpu'])} per GPU, "
+              f"{o['model_tflops_per_gpu']:,.0f} model TFLOP/s per GPU, MFU {share(o['mfu'])}); {o['tokens']:g} "
+              f"tokens in {duration(o['train_time_s'])}; communication {share(o['allreduce_share'])} of a "
+              f"non-overlapped step ({share(o['comm_share_exposed'])} exposed); TP {lay['tp']} x PP {lay['pp']} x "
+              f"CP {lay['cp']} x EP {lay['ep']} x DP {lay['dp']}")
     for note in o["notes"]:
         print(f"  note: {note}")

@@ -430,14 +430,11 @@ def _search_setup(arch, system, wl, n_values, strict: bool):
 
 
 def _reason(ev: _Eval, c: Candidates, idx: np.ndarray, best: int, fits: bool, capacity: float, auto: bool) -> str:
-    from configurator.core.units import GB
-
     lay = c.layout(best, int(ev.m[best]))
     if not auto:
         return f"{lay.describe()} (as set)"
     if not fits:
-        return (f"no layout fits: {lay.describe()} needs the least memory, "
-                f"{ev.total[best] / GB:.1f} GB per GPU")  # present: memory()
+        return f"no layout fits: {lay.describe()} needs the least memory per GPU"
     fitting = idx[ev.total[idx] <= capacity]
     plain = fitting[(c.tp[fitting] == 1) & (c.pp[fitting] == 1) & (c.cp[fitting] == 1) & (c.ep[fitting] == 1)]
     head = f"fastest of {fitting.size} layouts that fit: {lay.describe()}"
@@ -445,9 +442,7 @@ def _reason(ev: _Eval, c: Candidates, idx: np.ndarray, best: int, fits: bool, ca
         return head
     if plain.size == 0:
         dp_only = idx[(c.tp[idx] == 1) & (c.pp[idx] == 1) & (c.cp[idx] == 1) & (c.ep[idx] == 1)]
-        if dp_only.size:
-            return head + f"; pure data parallel does not fit ({ev.total[dp_only].min() / GB:.0f} GB per GPU at best)"
-        return head
+        return head + ("; pure data parallel does not fit" if dp_only.size else "")
     per_token = ev.step_s / ev.tokens_step
     ratio = per_token[plain].min() / per_token[best]
     faster = f"{ratio:.1f}x as fast as" if ratio >= 2.0 else f"{ratio - 1.0:.0%} faster than"  # present: share()

@@ -8,13 +8,16 @@
 Exit status 0 when clean, 1 listing every finding. Checked: the edition recorded in catalog_meta; no
 table or column whose name mentions cost, margin or dealer; no cell, and no byte of the file (free
 pages included), holding a dealer cost from db/costs.csv that is not also someone's list price, or the
-text of a costs.csv source note. Used by .ci/run, packaging/build_editions.sh and tests/packaging.
+text of a costs.csv source note; and no internal pricing text (cost, margin, dealer, markup, ...) in the
+text the customer catalog ships about its prices (the prices table and the catalog notes). Used by
+.ci/run, packaging/build_editions.sh and tests/packaging.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +27,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN_NAMES = ("cost", "margin", "dealer")
+# Words of internal pricing: none may appear in what the customer catalog says about its prices (a note such
+# as "cost carried in hardware margin" tells a customer about the dealer's side of the price).
+INTERNAL_PRICING = re.compile(r"\b(costs?|margins?|dealers?|mark-?ups?|distributors?|wholesale|rebates?|"
+                              r"commissions?|purchase price|our price|internal)\b", re.IGNORECASE)
+PRICE_TEXT_TABLES = ("prices", "price_imports", "catalog_meta")
 
 
 def _money(text: str) -> str | None:
@@ -62,6 +70,9 @@ def findings(catalog: Path, db_dir: Path = ROOT / "db") -> list[str]:
                 for column, value in zip(columns, row):
                     if isinstance(value, str) and (_money(value) in amounts or value.strip() in notes):
                         found.append(f"value {value!r} in {table}.{column}")
+                    elif table in PRICE_TEXT_TABLES and isinstance(value, str) and INTERNAL_PRICING.search(value):
+                        word = INTERNAL_PRICING.search(value).group(0)
+                        found.append(f"internal pricing text {word!r} in {table}.{column} of {row[0]!r}: {value[:60]!r}")
     finally:
         con.close()
     raw = catalog.read_bytes()

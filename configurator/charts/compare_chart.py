@@ -28,8 +28,12 @@ NO_CURVE = "No build in the comparison has inference figures to plot."
 X_RANGE = (-0.04, 2.75)  # log10 of 1 to 512 users (the core's decode sweep), with room for the end labels
 LEGEND_ROW = 4  # PlotItem layout: 0 title, 1 top axis, 2 view, 3 bottom axis; the legend goes under it
 LEGEND_MARGIN_PX = 24  # the legend's own frame and offsets
+LEGEND_MIN_ENTRY_PX = 220  # narrowest legend column worth having: "1. 2x RTX PRO 6000 Max-Q…" still reads
+MIN_HEIGHT_PX = 240  # the curves' area stays taller than the rotated axis title under a two-row legend
 LEGEND_SCALE = 0.9  # legend text relative to the axis text
 LABEL_PADDING_PX = 12  # a legend text item's margins around its text
+SAMPLE_PX = 20  # a legend sample's width (pyqtgraph's ItemSample)
+LEGEND_GAP_PX = 18  # between legend columns
 TITLE_NUDGE_PX = 5  # pyqtgraph's offset of an axis title outside its axis
 # Room the axis texts need, from the font in use (px): gaps between tick labels and the axis title.
 TICK_GAP_PX = 4
@@ -51,7 +55,7 @@ class CompareChart(PlotChart):
         p.setLabel("left", "Tokens/s per user")
         p.getAxis("left").enableAutoSIPrefix(False)
         p.setLogMode(x=True, y=False)
-        self.legend = pg.LegendItem(colCount=1, labelTextSize="8pt", labelTextColor=TEXT, horSpacing=18)
+        self.legend = pg.LegendItem(colCount=1, labelTextSize="8pt", labelTextColor=TEXT, horSpacing=LEGEND_GAP_PX)
         p.layout.addItem(self.legend, LEGEND_ROW, 1)  # its own row: never over the curves
         # pyqtgraph draws the users-axis title 5 px below its axis item: keep that much clear above the legend
         p.layout.setRowSpacing(LEGEND_ROW - 1, TITLE_NUDGE_PX + 2)
@@ -62,8 +66,11 @@ class CompareChart(PlotChart):
         p.addItem(self.served_line, ignoreBounds=True)
         # A legend sample for the line (an InfiniteLine has no legend sample of its own).
         self._served_sample = pg.PlotDataItem([], [], pen=pen(CEILING, 1, Qt.PenStyle.DotLine))
+        p.addItem(self._served_sample)  # no data: it only lends its pen to the legend (and lives in the scene)
         self.names: list[str] = []
-        self._legend_texts: list[str] = []
+        self._legend_entries: list[tuple] = []  # (plot item, full text) in legend order
+        self._legend_shown = None  # (columns, texts) the legend was built with
+        self.setMinimumHeight(MIN_HEIGHT_PX)
         self.fit_axes()
 
     # -- text room ---------------------------------------------------------------------------------
@@ -90,46 +97,61 @@ class CompareChart(PlotChart):
         self._legend_font.setPointSizeF(max(font.pointSizeF() * LEGEND_SCALE, 6.0))
 
     def changeEvent(self, event) -> None:
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange) and not getattr(
+                self, "closed", False):
             self.fit_axes()
         super().changeEvent(event)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._legend_columns()
+        # close() clears the scene (deleting the plot's items) and then resizes the view: touching the plot
+        # after that would reach deleted items
+        if not getattr(self, "closed", False) and self.centralWidget is not None:
+            self._legend_columns()
 
     def _legend_columns(self) -> None:
-        """As many legend columns as fit the chart's width (entries in row-major order), else one per row:
-        a legend wider than the chart would widen the whole plot past the widget's edge."""
-        legend = self.__dict__.get("legend")  # resize events come while pyqtgraph builds the widget
-        if legend is None or not legend.items:
+        """As many legend columns as fit the chart's width (entries in row-major order); two columns of
+        shortened names where one column would make the legend as tall as the curves; one column (names cut
+        with an ellipsis) on a narrow chart. A legend wider than the chart would widen the whole plot past the
+        widget's edge, so no entry is ever wider than its column."""
+        if "legend" not in self.__dict__ or not self._legend_entries:  # resizes come while pyqtgraph builds
             return
         left, _top, right, _bottom = self.plot.getContentsMargins()
         room = self.width() - self.plot.getAxis("left").width() - left - right - LEGEND_MARGIN_PX
-        gap = legend.layout.horizontalSpacing()
-        # per entry: the sample, the gap, the text item's own width (a LabelItem is stretched to its column)
-        self._fit_legend_texts(legend, room - gap)
-        widths = [sample.boundingRect().width() + label.item.boundingRect().width() + gap
-                  for sample, label in legend.items]
-        columns = 1
+        metrics = QFontMetricsF(self._legend_font)
+        # per entry: the sample, the text with its item's margins, the gap between columns
+        widths = [SAMPLE_PX + metrics.horizontalAdvance(t) + LABEL_PADDING_PX + LEGEND_GAP_PX
+                  for _, t in self._legend_entries]
+        columns, column_room = 1, room - LEGEND_GAP_PX
         for c in range(len(widths), 1, -1):
             if sum(max(widths[k::c]) for k in range(c)) <= room:
-                columns = c
+                columns, column_room = c, room
                 break
-        if legend.columnCount != columns:
-            legend.setColumnCount(columns)
+        else:
+            if len(widths) > 1 and room >= 2 * LEGEND_MIN_ENTRY_PX:
+                columns, column_room = 2, room / 2 - LEGEND_GAP_PX
+        texts = [metrics.elidedText(t, Qt.TextElideMode.ElideRight,
+                                    max(column_room - SAMPLE_PX - LABEL_PADDING_PX, 40))
+                 for _, t in self._legend_entries]
+        if (columns, texts) != self._legend_shown:
+            self._rebuild_legend(columns, texts)
 
-    def _fit_legend_texts(self, legend, room: float) -> None:
-        """Each entry's full text, cut with an ellipsis where one entry alone is wider than the chart (the
-        table above holds the full names)."""
-        metrics = QFontMetricsF(self._legend_font)
-        size = f"{self._legend_font.pointSizeF():g}pt"
-        for (sample, label), full in zip(legend.items, self._legend_texts):
-            # the text item adds its document margins (4 px a side) around the text
-            width = max(room - sample.boundingRect().width() - LABEL_PADDING_PX, 40)
-            text = metrics.elidedText(full, Qt.TextElideMode.ElideRight, width)
-            if label.text != text:
-                label.setText(text, size=size, color=TEXT)
+    def _rebuild_legend(self, columns: int, texts: list[str]) -> None:
+        """A new legend with ``columns`` columns (pyqtgraph's setColumnCount leaves the layout in a state that
+        crashes the scene's teardown, so the legend is replaced instead)."""
+        old = self.legend
+        self.plot.layout.removeItem(old)
+        old.clear()
+        if old.scene() is not None:
+            old.scene().removeItem(old)
+        legend = pg.LegendItem(colCount=columns, labelTextSize=f"{self._legend_font.pointSizeF():g}pt",
+                               labelTextColor=TEXT, horSpacing=LEGEND_GAP_PX)
+        self.plot.layout.addItem(legend, LEGEND_ROW, 1)
+        legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        for (item, _), text in zip(self._legend_entries, texts):
+            legend.addItem(item, text)
+        self.legend = legend
+        self._legend_shown = (columns, texts)
 
     # -- contract ----------------------------------------------------------------------------------
     def show_analysis(self, subject) -> None:
@@ -146,9 +168,8 @@ class CompareChart(PlotChart):
         return None if any(self._sweep(a) is not None for _, a in named) else NO_CURVE
 
     def update_figures(self, named) -> None:
-        self.legend.clear()
         self.names = []
-        self._legend_texts = []
+        entries = []
         top = SERVED_MIN_TOKENS_PER_S
         for i, curve in enumerate(self.curves):
             sweep = self._sweep(named[i][1]) if i < len(named) else None
@@ -161,12 +182,12 @@ class CompareChart(PlotChart):
             label = compare_header(named[i][0], i + 1)
             if not len(speed):
                 label += " (does not fit)"
-            self.legend.addItem(curve, label)
+            entries.append((curve, label))
             self.names.append(label)
-            self._legend_texts.append(label)
             if len(speed):
                 top = max(top, float(speed.max()))
-        self.legend.addItem(self._served_sample, served_label())
-        self._legend_texts.append(served_label())
+        entries.append((self._served_sample, served_label()))
+        self._legend_entries = entries
+        self._legend_shown = None
         self._legend_columns()
         self.set_range(self.plot.vb, x=X_RANGE, y=(0.0, nice_ceiling(top * 1.05)))

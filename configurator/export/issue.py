@@ -140,3 +140,93 @@ def issue_and_export(store: "QuoteStore", draft: Quote | None, build: "Build", a
     if problems:
         raise ExportError(f"quote {quote.label} was issued, but " + "; ".join(problems))
     return Exported(quote, sheet, state, pages)
+
+
+# -- a quote with options ---------------------------------------------------------------------------------
+
+
+def option_contents(quote: Quote, builds: list, catalog, analyses: list | None = None) -> list:
+    """(name, build) pairs priced with the quote's terms and analysed (``analyses`` when the caller has them):
+    what the options document prints."""
+    from configurator.core.analysis import analyze
+    from configurator.export.quote_content import OptionContent
+
+    analyses = analyses or [analyze(build, catalog) for _, build in builds]
+    return [OptionContent(name, build, a, quote_prices(quote, build)) for (name, build), a in zip(builds, analyses)]
+
+
+def options_approval(quote: Quote, contents: list, store: "QuoteStore") -> Approval:
+    """As ``quote_approval``, the approval signing the options' combined total (quote_content.options_total)."""
+    from configurator.export.quote_content import options_total
+
+    return approval(quote, store.discount_policy(), options_total(contents), base_currency(contents[0].build),
+                    store.trusted_keys())
+
+
+def issue_and_export_options(store: "QuoteStore", builds: list, catalog, branding: "Branding", edition: str,
+                             pdf: str | Path, create: dict | None = None) -> Exported:
+    """Issue a new quote offering ``builds`` [(name, Build), 2-3 of them] as alternatives and write its one PDF,
+    with the guarantees of ``issue_and_export``: every option is checked first (error findings: QuoteError,
+    no number used), the number, the approval check, the seal and the document are one transaction, and the
+    file takes its name only once the number is committed. ``create``: customer, terms, valid_days.
+    ``Exported.sheet`` is the first option's; the customer's choice is a later revision (QuoteStore.choose)."""
+    from configurator.core.buildfile import dumps
+    from configurator.core.quotes import MAX_OPTIONS, MIN_OPTIONS, QuoteError, QuoteOption
+    from configurator.export.files import remove_quietly, temp_for
+    from configurator.export.pdf import render_pdf_file
+    from configurator.export.quote_content import options_document, options_total
+
+    if not MIN_OPTIONS <= len(builds) <= MAX_OPTIONS:
+        raise QuoteError(f"a quote with options offers {MIN_OPTIONS} or {MAX_OPTIONS} builds, not {len(builds)}")
+    from configurator.core.analysis import analyze
+
+    analyses = [analyze(build, catalog) for _, build in builds]
+    for (name, _), a in zip(builds, analyses):  # before any number is taken
+        try:
+            check_issuable(a.findings)
+        except QuoteError as exc:
+            raise QuoteError(f"option '{name}': {exc}") from None
+    _targets(pdf, None, None)
+    store.recover_documents()
+    policy = store.discount_policy()
+    trusted = store.trusted_keys()
+    base = base_currency(builds[0][1])
+    options = tuple(QuoteOption(name, dumps(build)) for name, build in builds)
+    create = {**(create or {}), "role": policy.role, "options": options, "chosen_option": None,
+              "build_json": options[0].build_json, "build_name": options[0].name}
+    temps: list[Path] = []
+    try:
+        with store.db.atomic():
+            quote = store.create(**create)
+            contents = option_contents(quote, builds, catalog, analyses)
+            state = approval(quote, policy, options_total(contents), base, trusted)
+            if state.refused:
+                raise ApprovalError(f"approval code refused: {state.refused}; nothing was issued (without a code "
+                                    f"the quote is issued as {'pending approval'})")
+            quote = store.issue(quote, {"options": [c.sheet.as_dict() for c in contents]})
+            pdf_path = Path(pdf)
+            temps.append(temp_for(pdf_path))
+            pages = render_pdf_file(options_document(quote, contents, state, branding, edition), temps[-1], None,
+                                    shown=pdf_path)
+            ids = store.journal_documents(quote, [(temps[-1], pdf_path)])
+    except BaseException:
+        remove_quietly(*temps)
+        raise
+    problems = store.finish_documents(ids)
+    if problems:
+        raise ExportError(f"quote {quote.label} was issued, but " + "; ".join(problems))
+    return Exported(quote, contents[0].sheet, state, pages)
+
+
+def issue_choice(store: "QuoteStore", number: str, option: int, catalog, branding: "Branding", edition: str,
+                 pdf: str | Path, build_sheet: str | Path | None = None, bom: str | Path | None = None) -> Exported:
+    """The customer chose option ``option`` (0-based) of quote ``number``: issue the next revision quoting
+    that option alone (QuoteStore.choice) and write its documents, in the one transaction of
+    ``issue_and_export`` (a failure leaves no revision and no file)."""
+    from configurator.core.analysis import analyze
+    from configurator.core.buildfile import loads
+
+    changes = store.choice(number, option)
+    build = loads(changes["build_json"], catalog, f"option {option + 1} of {number}")
+    return issue_and_export(store, None, build, analyze(build, catalog), branding, edition, pdf, build_sheet, bom,
+                            revise=number, create=changes)

@@ -7,6 +7,7 @@ prices only; the internal edition adds dealer cost and margin per line and the a
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ from configurator.core.quotes import Approval, Quote, check_issuable
 from configurator.core.workload import CUSTOM_MODEL_ID
 from configurator.core.quotes.policy import APPROVED, PENDING_TEXT
 from configurator.export.blocks import (
-    RIGHT, Charts, Column, PaperDocument, Heading, KeyValues, Paragraph, Spacer, Table, Totals,
+    RIGHT, Charts, Column, PaperDocument, Heading, KeyValues, Paragraph, SignOff, Spacer, Table, Totals,
 )
 from configurator.export.formatting import customer_view, ensure_customer_safe
 from configurator.present import amount, analysis_rows, compatibility_line, money, percent, tokens
@@ -154,6 +155,11 @@ def quote_document(quote: Quote, build: "Build", analysis: "Analysis", sheet: "P
         Heading("Prepared for", 2), Paragraph("\n".join(quote.customer.printed_lines())),
         Heading("System"), Paragraph(f"{quote.build_name or build.name or 'Configured system'}: "
                                      f"{system_summary(build)}", "strong"),
+    )
+    if quote.chosen is not None:  # a revision recording the customer's choice of a quote with options
+        doc.add(Paragraph(f"Option {quote.chosen_option + 1} of {len(quote.options)}, as chosen by the customer: "
+                          f"{quote.chosen.name}.", "small"))
+    doc.add(
         line_items_table(sheet), totals_block(sheet, approval),
     )
     if approval.pending:
@@ -176,4 +182,108 @@ def quote_document(quote: Quote, build: "Build", analysis: "Analysis", sheet: "P
     return doc
 
 
-__all__ = ["quote_document", "line_items_table", "totals_block"]
+# -- a quote with options ---------------------------------------------------------------------------------
+
+
+BOX = "\u2610"  # a ballot box the customer ticks (DejaVu Sans has it)
+
+
+@dataclass(frozen=True)
+class OptionContent:
+    """One option of a quote with options, as the document prints it."""
+
+    name: str
+    build: "Build"
+    analysis: "Analysis"
+    sheet: "PriceSheet"
+
+
+def options_total(options: list[OptionContent]) -> Decimal:
+    """The options' totals added up: what an approval of a quote with options signs (with its discount), so
+    no option's price can change under one approval. Never printed on the customer's copy."""
+    return sum((o.sheet.total for o in options), Decimal(0))
+
+
+def option_title(index: int, name: str) -> str:
+    """'Option 2: HGX H200 8-GPU server' (numbered from 1; letters are the revisions')."""
+    return f"Option {index + 1}: {name}"
+
+
+def options_document(quote: Quote, options: list[OptionContent], approval: Approval, branding: "Branding",
+                     edition: str = "customer") -> PaperDocument:
+    """One quote offering 2-3 alternative builds: a summary of the options, then one section per option with
+    its own line items, totals and figures, then the customer's choice, the terms and (internal edition) the
+    cost and margin of each option. Refuses any option with error findings (QuoteError)."""
+    for o in options:
+        check_issuable(o.analysis.findings)
+    if edition != "internal":  # the data guard: no cost figure reaches a customer document
+        options = [replace(o, sheet=customer_view(o.sheet)) for o in options]
+        for o in options:
+            ensure_customer_safe(o.sheet, "quote")
+    cur = options[0].sheet.currency
+    doc = PaperDocument("Quotation", quote.label, branding.letterhead(), footer=branding.footer, edition=edition)
+    if approval.pending:
+        doc.banner = f"Discount {PENDING_TEXT.upper()}: no binding offer until approved"
+    elif not quote.read_only:
+        doc.banner = "DRAFT: not yet issued"
+    if edition == "internal":
+        doc.banner = (doc.banner + " · " if doc.banner else "") + "INTERNAL EDITION: not for the customer"
+    first = options[0]
+    base = first.analysis.price.currency if first.analysis.price is not None else "catalog currency"
+    rate_text = "" if quote.exchange_rate == 1 else f" (1 {base} = {quote.exchange_rate} {quote.currency})"
+    doc.add(
+        KeyValues((("Quote number", quote.number), ("Revision", quote.revision),
+                   ("Issue date", quote.issue_date.isoformat()), ("Valid until", quote.valid_until.isoformat()),
+                   ("Payment terms", quote.payment_terms_text), ("Currency", f"{quote.currency}{rate_text}"))),
+        Heading("Prepared for", 2), Paragraph("\n".join(quote.customer.printed_lines())),
+        Heading("Your options"),
+        Paragraph(f"This quotation offers {len(options)} alternative systems. Each option is a complete offer "
+                  "with its own line items and totals; you accept one of them, and the others lapse.", "body"),
+        Table((Column("Option", 0.55), Column("System", 0.27), Column(f"Total ({cur})", 0.18, RIGHT)),
+              tuple((option_title(i, o.name), system_summary(o.build).split(": ", 1)[-1], amount(o.sheet.total))
+                    for i, o in enumerate(options)), caption="Your options"),
+    )
+    if approval.pending:
+        doc.add(Paragraph(f"The discount of {percent(approval.discount)} is {PENDING_TEXT}. Prices are "
+                          "confirmed once it is approved.", "alert"))
+    for i, o in enumerate(options):
+        totals = totals_block(o.sheet, approval)
+        rows = list(totals.rows)
+        rows[-1] = (f"Option {i + 1} total {cur}", rows[-1][1], True)
+        doc.add(Spacer(), Heading(option_title(i, o.name)),
+                Paragraph(f"{o.build.name or o.name}: {system_summary(o.build)}", "strong"),
+                replace(line_items_table(o.sheet), caption=f"Option {i + 1} line items"), Totals(tuple(rows)))
+        if o.analysis.inference is not None or o.analysis.training is not None:
+            doc.add(Heading(f"Option {i + 1}: expected performance", 2), KeyValues(tuple(analysis_rows(o.analysis))))
+        doc.add(Paragraph(compatibility_line(o.analysis.findings), "small"))
+    workload = workload_blocks(first.build, first.analysis)[:2]  # the heading and the workload's settings
+    doc.add(Spacer(), Heading("Workload the options are sized for"), *workload[1:],
+            Paragraph("Figures are estimates from the sizing model for this workload; real throughput depends on "
+                      "software versions and request patterns.", "muted"))
+    doc.add(Heading("Your choice"),
+            Paragraph("Tick the option you accept, sign and return this page; we then confirm the chosen option "
+                      "in a revision of this quote.", "body"),
+            *[Paragraph(f"{BOX}  {option_title(i, o.name)} — {money(o.sheet.total, cur)}", "body")
+              for i, o in enumerate(options)],
+            SignOff(("Customer",)))
+    doc.add(Heading("Terms"),
+            KeyValues((("Payment", quote.payment_terms_text),
+                       ("Validity", f"until {quote.valid_until.isoformat()}"),
+                       ("Tax", f"{percent(quote.tax_percent)} on each option's net total")), columns=1))
+    if quote.warranty:
+        doc.add(Heading("Warranty", 2), *[Paragraph(l, "small") for l in quote.warranty])
+    if quote.support:
+        doc.add(Heading("Support", 2), *[Paragraph(l, "small") for l in quote.support])
+    doc.add(Heading("Terms and conditions", 2), *[Paragraph(t, "small") for t in branding.terms])
+    if edition == "internal":
+        for i, o in enumerate(options):
+            blocks = internal_blocks(o.sheet, approval, quote)
+            blocks[0] = Heading(f"Internal, option {i + 1}: dealer cost and margin (not for the customer)")
+            doc.add(Spacer(), *blocks)
+        doc.add(Paragraph(f"An approval of this quote signs its discount and the options' combined total "
+                          f"{money(options_total(options), cur)}.", "small"))
+    return doc
+
+
+__all__ = ["quote_document", "line_items_table", "totals_block", "options_document", "OptionContent",
+           "options_total", "option_title"]

@@ -34,7 +34,8 @@ from sqlite_utils import Database
 from configurator.core.database_errors import DAMAGED
 from configurator.core.quotes.approvals import ApprovalError, key_id, parse_public_key, verify_policy
 from configurator.core.quotes.model import (
-    DRAFT, ISSUED, Customer, Quote, QuoteError, QuoteLockedError, next_revision, parse_label, revision_index,
+    DRAFT, ISSUED, Customer, Quote, QuoteError, QuoteLockedError, QuoteOption, next_revision, parse_label,
+    revision_index,
     valid_until_for, validate,
 )
 from configurator.core.quotes.policy import DiscountPolicy
@@ -55,6 +56,9 @@ CONTENT_COLUMNS = (
     "line_discounts_json", "approval_code", "role", "tax_percent", "currency", "exchange_rate", "notes",
     "issued_at", "price_json",
 )
+# Columns a seal covers only when they hold a value (m008: the options of a quote with options): revisions
+# without options keep the hashes they were sealed with, and a quote's options cannot be changed unseen.
+OPTIONAL_CONTENT_COLUMNS = ("options_json", "chosen_option")
 
 
 class QuoteTamperedError(QuoteError):
@@ -68,6 +72,7 @@ def _now() -> str:
 def content_hash(row: dict, previous_hash: str) -> str:
     """SHA-256 (hex) of a quote row's content, chained to the previous revision's hash."""
     content = {k: row.get(k) for k in CONTENT_COLUMNS}
+    content.update({k: row[k] for k in OPTIONAL_CONTENT_COLUMNS if row.get(k) is not None})
     text = json.dumps(content, sort_keys=True, ensure_ascii=True, separators=(",", ":"), default=str)
     return hashlib.sha256(f"{previous_hash}\n{text}".encode("ascii")).hexdigest()
 
@@ -269,6 +274,30 @@ class QuoteStore:
                                    altered="", **changes))
             return self._insert(new)
 
+    def choice(self, quote: Quote | str, option: int) -> dict:
+        """The changes that record the customer's choice of option ``option`` (0-based) of a quote with options,
+        for ``revise``: the chosen option's build, quoted alone, the options kept for the record. Refused for a
+        quote without options, one whose customer already chose, or an option it does not have."""
+        prefix, sequence, _ = parse_label(quote if isinstance(quote, str) else quote.label)
+        latest = self.revisions(f"Q-{prefix}-{sequence:05d}")[-1]
+        if not latest.options:
+            raise QuoteError(f"quote {latest.number} offers no options to choose from")
+        if latest.chosen_option is not None:
+            raise QuoteError(f"the customer already chose option {latest.chosen_option + 1} of {latest.number} "
+                             f"(revision {latest.revision})")
+        if isinstance(option, bool) or not isinstance(option, int) or not 0 <= option < len(latest.options):
+            shown = option + 1 if isinstance(option, int) and not isinstance(option, bool) else option
+            raise QuoteError(f"option {shown!r} is not one of the {len(latest.options)} options of {latest.number}")
+        picked = latest.options[option]
+        return {"chosen_option": option, "build_json": picked.build_json, "build_name": picked.name}
+
+    def choose(self, quote: Quote | str, option: int, today: date | None = None, valid_days: int = 30,
+               **changes) -> Quote:
+        """Record the customer's choice as the next revision (a draft) quoting the chosen option alone; later
+        revisions keep the choice."""
+        label = quote if isinstance(quote, str) else quote.label
+        return self.revise(label, today=today, valid_days=valid_days, **self.choice(label, option), **changes)
+
     def get(self, label: str, genuine: bool = False) -> Quote:
         """'Q-7KQ3H9XM2A-00042-B', or without the letter: the latest revision. ``genuine=True`` raises
         QuoteTamperedError for an altered revision (exporting it again); otherwise ``altered`` says so."""
@@ -448,7 +477,20 @@ def _to_row(q: Quote) -> dict:
         "line_discounts_json": json.dumps({k: str(v) for k, v in q.line_discounts.items()}),
         "approval_code": q.approval_code, "role": q.role, "tax_percent": str(q.tax_percent),
         "currency": q.currency, "exchange_rate": str(q.exchange_rate), "notes": q.notes, "issued_at": q.issued_at,
+        "options_json": json.dumps([{"name": o.name, "build_json": o.build_json} for o in q.options])
+        if q.options else None,
+        "chosen_option": q.chosen_option,
     }
+
+
+def _options(text: str | None) -> tuple[QuoteOption, ...]:
+    """The options of a quote with options (a JSON list of {name, build_json}); () for a plain quote."""
+    if not text:
+        return ()
+    items = json.loads(text)
+    if not isinstance(items, list):
+        raise ValueError("options_json is not a list")
+    return tuple(QuoteOption(str(i["name"]), str(i["build_json"])) for i in items)
 
 
 def _from_row(r: dict, path: Path = Path("user database")) -> Quote:
@@ -470,7 +512,8 @@ def _from_row(r: dict, path: Path = Path("user database")) -> Quote:
             line_discounts={k: Decimal(v) for k, v in json.loads(r["line_discounts_json"] or "{}").items()},
             approval_code=r["approval_code"] or "", role=r["role"], tax_percent=Decimal(r["tax_percent"] or "0"),
             currency=r["currency"], exchange_rate=Decimal(r["exchange_rate"] or "1"), notes=r["notes"] or "",
-            issued_at=r["issued_at"],
+            issued_at=r["issued_at"], options=_options(r.get("options_json")),
+            chosen_option=None if r.get("chosen_option") is None else int(r["chosen_option"]),
         )
     except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError, sqlite3.Error) as exc:
         detail = f"{where}: {exc.__class__.__name__}: {' '.join(str(exc).split())[:80]}"

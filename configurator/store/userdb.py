@@ -115,6 +115,15 @@ def m007_quote_integrity_and_approvers(db: Database) -> None:
     seal_existing(db)
 
 
+@migrations()
+def m008_quote_options(db: Database) -> None:
+    # A quote with options (good/better/best, from the compare tray): the 2-3 builds offered as JSON
+    # [{name, build_json}], and the option the customer chose (0-based; null until chosen). Null on a plain
+    # quote, so the seals of earlier revisions stay as they were (store/quotes.py OPTIONAL_CONTENT_COLUMNS).
+    db["quotes"].add_column("options_json", str)
+    db["quotes"].add_column("chosen_option", int)
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat()
 

@@ -63,7 +63,8 @@ def shown_chart(qtbot, named, width, height, font_scale=1.0):
     return chart
 
 
-@pytest.mark.parametrize("width,height,font_scale", [(520, 300, 1.0), (1100, 380, 1.0), (900, 420, 1.5)])
+@pytest.mark.parametrize("width,height,font_scale",
+                         [(520, 300, 1.0), (700, 240, 1.0), (1100, 380, 1.0), (900, 420, 1.5)])
 def test_no_text_collides_and_the_legend_is_outside_the_curves(qtbot, named, width, height, font_scale):
     chart = shown_chart(qtbot, named, width, height, font_scale)
     assert not chart.is_empty
@@ -80,6 +81,9 @@ def test_no_text_collides_and_the_legend_is_outside_the_curves(qtbot, named, wid
         assert len(ticks) >= 3, f"{name} axis shows its values"
         title = axis.label.sceneBoundingRect()
         assert widget.contains(title), f"{name} axis title is cut"
+        along = (title.height(), axis.sceneBoundingRect().height()) if name == "left" else \
+            (title.width(), axis.sceneBoundingRect().width())
+        assert along[0] <= along[1] + 1, f"{name} axis title is longer than its axis"
         for tick in ticks:
             assert widget.adjusted(-1, -1, 1, 1).contains(tick), f"{name} tick label is cut"
             assert not overlap(tick, title), f"{name} tick label collides with the axis title"

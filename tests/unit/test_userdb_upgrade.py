@@ -106,4 +106,5 @@ def test_the_upgrade_is_idempotent_and_leaves_a_sound_file(tmp_path):
 def test_the_current_version_is_covered():
     # a new migration must extend _seed with the data it adds (so its upgrade is tested with data)
     assert ALL == ["m001_sessions_and_autosave", "m002_recent_files", "m003_settings", "m004_customers_and_quotes",
-                   "m005_imported_models", "m006_compare_tray", "m007_quote_integrity_and_approvers"]
+                   "m005_imported_models", "m006_compare_tray", "m007_quote_integrity_and_approvers",
+                   "m008_quote_options"]

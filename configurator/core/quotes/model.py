@@ -109,6 +109,17 @@ class Customer:
         return [l.strip() for l in lines if l and l.strip()]
 
 
+MIN_OPTIONS, MAX_OPTIONS = 2, 3  # a quote with options offers a choice: good/better/best at most
+
+
+@dataclass(frozen=True)
+class QuoteOption:
+    """One alternative of a quote with options: a build (build-file JSON) under the name it is offered as."""
+
+    name: str
+    build_json: str
+
+
 @dataclass(frozen=True)
 class Quote:
     prefix: str
@@ -133,6 +144,11 @@ class Quote:
     notes: str = ""  # internal
     issued_at: str | None = None
     id: int | None = None
+    # A quote with options offers 2-3 alternative builds, each priced on its own, the customer choosing one;
+    # ``chosen_option`` (0-based) is None until then. A revision that records the choice keeps the options
+    # for the record and quotes the chosen one alone (``build_json`` is then that option's build).
+    options: tuple[QuoteOption, ...] = ()
+    chosen_option: int | None = None
     # why the stored revision is not genuine ('' when its content matches its sealed hash): store/quotes.py
     altered: str = field(default="", compare=False)
 
@@ -147,6 +163,15 @@ class Quote:
     @property
     def read_only(self) -> bool:
         return self.status == ISSUED
+
+    @property
+    def offers_options(self) -> bool:
+        """A quote with options whose customer has not chosen yet: its document prints every option."""
+        return bool(self.options) and self.chosen_option is None
+
+    @property
+    def chosen(self) -> QuoteOption | None:
+        return self.options[self.chosen_option] if self.options and self.chosen_option is not None else None
 
     @property
     def payment_terms_text(self) -> str:
@@ -202,8 +227,20 @@ def validate(quote: Quote) -> Quote:
     if code and not _APPROVAL_CODE.match(code):
         raise QuoteError("an approval code is the token printed by `configurator approve` (letters, digits and "
                          ": . _ -, without spaces)")
+    options = tuple(QuoteOption(" ".join(str(o.name).split()), o.build_json) for o in quote.options)
+    if options and not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
+        raise QuoteError(f"a quote with options offers {MIN_OPTIONS} or {MAX_OPTIONS} builds, not {len(options)}")
+    if any(not o.name for o in options):
+        raise QuoteError("every option of a quote needs a name")
+    chosen = quote.chosen_option
+    if chosen is not None:
+        if isinstance(chosen, bool) or not isinstance(chosen, int) or not 0 <= chosen < len(options):
+            raise QuoteError(f"option {chosen!r} is not one of the quote's {len(options)} options"
+                             if options else "a quote without options has no chosen option")
+        if quote.build_json != options[chosen].build_json:
+            raise QuoteError("a revision that records the customer's choice quotes the chosen option's build")
     return replace(
-        quote, currency=currency, exchange_rate=rate, approval_code=code,
+        quote, currency=currency, exchange_rate=rate, approval_code=code, options=options,
         discount_percent=check_percent(quote.discount_percent, "discount"),
         tax_percent=check_percent(quote.tax_percent, "tax rate"),
         line_discounts={k: check_percent(v, f"discount on {k}") for k, v in quote.line_discounts.items()},

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
@@ -22,6 +22,7 @@ FIGURE_ROLE = Qt.ItemDataRole.UserRole + 1  # the figure's text without the mark
 BETTER_ROLE = Qt.ItemDataRole.UserRole + 2  # True on a row's better value
 BETTER_BACKGROUND = QColor("#dcefd9")  # light green behind the better value (the text mark says it too)
 BETTER_FOREGROUND = QColor("#1b5e20")
+HEADER_PADDING_PX = 12  # the header section's margins around its text
 
 
 class CompareView(QWidget):
@@ -41,7 +42,6 @@ class CompareView(QWidget):
         # Long build names wrap onto two lines instead of being cut (the number in front must stay readable).
         header.setDefaultAlignment(Qt.AlignmentFlag(int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
                                                     | int(Qt.TextFlag.TextWordWrap)))
-        header.setMinimumHeight(2 * header.fontMetrics().lineSpacing() + 10)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setAccessibleName("Compared builds, one column each")
         self.chart = create_chart("compare")
@@ -81,7 +81,24 @@ class CompareView(QWidget):
                     item.setForeground(QBrush(BETTER_FOREGROUND))
                     item.setFont(bold)
                 self.table.setItem(row, col, item)
+        self._fit_header()
         self._plot()
+
+    def _fit_header(self) -> None:
+        """The header as tall as its longest wrapped name (QHeaderView sizes itself for one line)."""
+        header = self.table.horizontalHeader()
+        metrics = header.fontMetrics()
+        tallest = metrics.lineSpacing()
+        for col in range(self.table.columnCount()):
+            item = self.table.horizontalHeaderItem(col)
+            width = max(header.sectionSize(col) - HEADER_PADDING_PX, 20)
+            rect = metrics.boundingRect(QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), item.text())
+            tallest = max(tallest, rect.height())
+        header.setFixedHeight(tallest + HEADER_PADDING_PX)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_header()
 
     def _item(self, label: str, column: int) -> QTableWidgetItem:
         return self.table.item(LABELS.index(label), column)

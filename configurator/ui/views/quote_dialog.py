@@ -31,7 +31,7 @@ from configurator.core.quotes.entry import parse_typed
 class QuoteDialog(QDialog):
     quote_issued = Signal(object)  # the issued core Quote
 
-    def __init__(self, context, document, parent=None, locale: QLocale | None = None):
+    def __init__(self, context, document, parent=None, locale: QLocale | None = None, options: list | None = None):
         super().__init__(parent)
         from configurator.store.quotes import QuoteStore
         from configurator.store.userdb import UserDatabase, user_database_path
@@ -48,6 +48,7 @@ class QuoteDialog(QDialog):
         self.store = QuoteStore(user_db.db)
         self.policy = self.store.discount_policy()
         self.issued: Quote | None = None
+        self._options = options  # [(name, Build)]: a quote with options (ui/views/options_quote.py)
         self._build_form()
         self.refresh()
 
@@ -134,7 +135,10 @@ class QuoteDialog(QDialog):
         self.approver_box = self._approver_box() if self.internal and self.policy.role == MANAGER else None
         if self.approver_box is not None:
             layout.addWidget(self.approver_box)
-        for widget in (self.with_sheet, self.with_bom, self.status):
+        from configurator.ui.views.options_quote import OptionsPanel
+
+        self.options_panel = OptionsPanel(self, self._options)
+        for widget in (self.options_panel, self.with_sheet, self.with_bom, self.status):
             layout.addWidget(widget)
         layout.addWidget(buttons)
 
@@ -224,6 +228,9 @@ class QuoteDialog(QDialog):
     def refresh(self) -> None:
         from configurator.export.issue import quote_approval
 
+        if getattr(self, "options_panel", None) is not None and self.options_panel.active:  # its own checks
+            self.options_panel.refresh_dialog()
+            return
         problem = None
         analysis = self.document.analysis
         try:
@@ -275,6 +282,8 @@ class QuoteDialog(QDialog):
         from configurator.export.branding import load_branding
         from configurator.export.issue import quote_documents
 
+        if self.options_panel.active:
+            return self.options_panel.preview_document()
         analysis = self.analysis()
         document, _, _ = quote_documents(self.draft(), self.document.build, analysis, self.store, load_branding(),
                                          self.edition.currentData())
@@ -303,6 +312,8 @@ class QuoteDialog(QDialog):
         from configurator.present import count, money_code
 
         pdf = Path(pdf)
+        if self.options_panel.active:
+            return self.options_panel.export_to(pdf)
         sheet = pdf.with_name(f"{pdf.stem}-build-sheet.pdf") if self.with_sheet.isChecked() else None
         bom = pdf.with_name(f"{pdf.stem}-bom.csv") if self.with_bom.isChecked() else None
         try:

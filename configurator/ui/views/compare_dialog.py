@@ -1,9 +1,10 @@
 """Compare builds: the compare tray (kept in the user database) beside up to three of its builds side by side.
 
 Builds come into the tray from here (the current build, a build file), from the Tools menu and from the
-wizard's proposals; the tray outlives the dialog and the app. Every build is compared on the current build's
-workload, so the figures answer the same question. From the ticked builds (two or three) the dialog offers
-one quote with options (good/better/best as alternative sections of one PDF).
+wizard's proposals; the tray outlives the dialog and the app. By default every build is compared on the current
+build's workload, so the figures answer the same question (a tick box compares each on its own). From the ticked
+builds (two or three), as compared, the dialog offers one quote with options (good/better/best as alternative
+sections of one PDF, ui/views/options_quote.py).
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from configurator.core.recommend import Request, recommend
 BUTTON_HEIGHT = 72  # px: a fingertip with margin (Apple HIG 44 pt minimum; booths want more)
 BUTTON_STYLE = "QPushButton { font-size: 15pt; padding: 10px 18px; text-align: center; }"
 CARD_STYLE = "QPushButton { font-size: 12pt; padding: 14px; text-align: left; }"
+ADDED_TEXT = "Added to\ncompare ✓"  # a proposal's "Add to compare" once it is in the compare tray
 
 MODES = (("infer", "Chat with a model / serve it to people"), ("qlora", "Fine-tune with LoRA / QLoRA"),
          ("train", "Full fine-tune"), ("pretrain", "Pretrain a model"))
@@ -225,7 +226,9 @@ class WizardDialog(QDialog):
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(card, 1)
-        add = big_button("Add to\ncompare", f"compare-{proposal.tier}")
+        add = big_button(ADDED_TEXT, f"compare-{proposal.tier}")
+        add.setFixedWidth(add.sizeHint().width())  # the same width before and after: the cards stay aligned
+        add.setText("Add to\ncompare")
         add.setAccessibleName(f"Add the {proposal.tier} proposal to the compare tray")
         add.clicked.connect(lambda _=False, p=proposal, b=add: self.add_to_compare(p, b))
         layout.addWidget(add)
@@ -243,7 +246,7 @@ class WizardDialog(QDialog):
                 own.close()
         self.compare_message.setText(text)
         if ok and button is not None:
-            button.setText("Added to\ncompare ✓")
+            button.setText(ADDED_TEXT)
             button.setEnabled(False)
         return ok
 

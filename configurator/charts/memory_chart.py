@@ -6,15 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QLabel
 
 from configurator.core.sizing import EXPLANATIONS
 from configurator.present import MEMORY_UNIT, capacity_label, memory_fit, memory_value
 from configurator.charts.base import PlotChart
-from configurator.charts.style import MARKER, MEMORY_SEGMENTS, NO_FIT, OK, TEXT, Label, nice_ceiling, pen, tooltip
+from configurator.charts.style import AXIS_WIDTH_PX, MARKER, MEMORY_SEGMENTS, NO_FIT, OK, TEXT, Label, nice_ceiling, pen, tooltip
 
 BAR_HEIGHT = 0.5
-Y_RANGE = (-0.35, 0.65)  # the bar sits low; the headline takes the top
+Y_RANGE = (-0.4, 0.4)
+HEADLINE_PAD_PX = 6  # the headline sits above the plot, in the plot's top margin
 INFERENCE_TIP = tooltip("Memory per GPU", EXPLANATIONS["memory"])
 TRAINING_TIP = tooltip("Memory per GPU (training)", EXPLANATIONS["training_memory"])
 
@@ -42,11 +43,18 @@ class MemoryChart(PlotChart):
         for sample, (_, label, _) in zip(self._samples, MEMORY_SEGMENTS):
             self.legend.addItem(sample, label)
         self.legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        # The headline (total vs capacity) is a label in the view: a changing plot title would relayout
-        # the plot (and redraw its cached axes) on every update.
-        self.headline = Label(OK, anchor=(0.0, 0.0), bold=True, size_pt=10)
-        p.addItem(self.headline, ignoreBounds=True)
-        self.headline.setPos(0.0, Y_RANGE[1])
+        # The headline (total vs capacity) is a QLabel laid over the plot's top margin: always whole (the
+        # margin is its height) and a text change never relayouts the plot or redraws its cached axes.
+        self.headline = QLabel(self)
+        self.headline.setObjectName("memory-headline")
+        font = self.headline.font()
+        font.setBold(True)
+        font.setPointSizeF(10.0)
+        self.headline.setFont(font)
+        self.headline.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.headline.setStyleSheet(f"color: {OK}; background: transparent;")
+        self._headline_h = self.headline.fontMetrics().height() + 2
+        p.layout.setContentsMargins(0, self._headline_h + HEADLINE_PAD_PX, 0, 0)
         # Hatched red from the capacity to the total when the build does not fit.
         self.overflow = pg.BarGraphItem(x0=[0.0], width=[0.0], y0=[-BAR_HEIGHT / 2 - 0.06],
                                         height=[BAR_HEIGHT + 0.12], pen=pen(NO_FIT, 2),
@@ -69,6 +77,10 @@ class MemoryChart(PlotChart):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)  # pyqtgraph also calls this with None while it builds the view
+        headline = getattr(self, "headline", None)
+        if headline is not None:
+            headline.setGeometry(AXIS_WIDTH_PX // 4, HEADLINE_PAD_PX // 2, max(self.width() - AXIS_WIDTH_PX // 2, 1),
+                                 self._headline_h)
         legend = getattr(self, "legend", None)
         if legend is not None:
             wide = self.width() >= self.LEGEND_ENTRY_PX * len(MEMORY_SEGMENTS)
@@ -107,7 +119,7 @@ class MemoryChart(PlotChart):
         title = memory_fit(mem)
         if title != self._title:
             self._title = title
-            self.headline.setColor(NO_FIT if over else OK)
+            self.headline.setStyleSheet(f"color: {NO_FIT if over else OK}; background: transparent;")
             self.headline.setText(title)
         self.set_range(self.plot.vb, x=(0.0, nice_ceiling(max(total, capacity) * 1.08)), y=Y_RANGE)
 

@@ -71,9 +71,15 @@ def style_plot(plot: pg.PlotItem) -> None:
     plot.vb.disableAutoRange()
 
 
-def add_legend(plot: pg.PlotItem, offset=(6, 4), **kwargs) -> pg.LegendItem:
-    legend = plot.addLegend(offset=offset, labelTextSize="8pt", labelTextColor=TEXT,
-                            brush=pg.mkBrush(255, 255, 255, 210), **kwargs)
+def add_legend(plot: pg.PlotItem, offset=None, columns: int = 2, **kwargs) -> pg.LegendItem:
+    """The plot's legend in a row above the plot (in the title's place), never over the curves: named items
+    added to the plot join it. ``offset`` is accepted for callers of the old in-plot legend and ignored."""
+    legend = pg.LegendItem(colCount=columns, labelTextSize="8pt", labelTextColor=TEXT, horSpacing=10,
+                           verSpacing=-6, **kwargs)
+    plot.layout.removeItem(plot.titleLabel)
+    plot.titleLabel.hide()
+    plot.layout.addItem(legend, 0, 1)
+    plot.legend = legend  # PlotItem.addItem(name=...) adds to plot.legend
     legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # static: drawn once, then blitted
     return legend
 
@@ -227,3 +233,21 @@ class Label(QGraphicsItem):
         painter.setFont(self._font)
         painter.setPen(self._color)
         painter.drawText(self._rect, int(Qt.AlignmentFlag.AlignCenter), self._text)
+
+
+def place_point_label(label: Label, text: str, marker: Marker, x_span: tuple[float, float]) -> None:
+    """Print the build's own figure next to its marker: above it, to the right in the left part of the
+    chart and to the left in the right part, so the text stays inside the plot."""
+    label.setText(text)
+    label.setVisible(marker.isVisible())
+    if not marker.isVisible():
+        return
+    lo, hi = x_span
+    right_half = hi > lo and (marker.pos().x() - lo) / (hi - lo) > 0.55
+    anchor = (1.04, 1.25) if right_half else (-0.04, 1.25)
+    if label._anchor != anchor:  # noqa: SLF001 - Label is ours
+        label.prepareGeometryChange()
+        label._anchor = anchor
+        label._text = ""  # re-measure the rect with the new anchor
+        label.setText(text)
+    label.setPos(marker.pos())

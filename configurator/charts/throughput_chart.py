@@ -13,10 +13,12 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from configurator.core.sizing import EXPLANATIONS
 from configurator.present import users_limit_label
+from configurator.present.verdict import speed_point_label
 from configurator.charts.base import PlotChart
 from configurator.charts.chosen import chosen_users, inference_problem
 from configurator.charts.style import (
-    AGGREGATE, AXIS, CEILING, EXPECTED, FAST_BAND, MARKER, NO_FIT, SLOW_BAND, TEXT, Marker, add_legend, nice_ceiling, pen, set_curve, tooltip,
+    AGGREGATE, AXIS, CEILING, EXPECTED, FAST_BAND, MARKER, NO_FIT, SLOW_BAND, TEXT, Label, Marker, add_legend, nice_ceiling,
+    pen, place_point_label, set_curve, tooltip,
 )
 
 SLOW_TOK_S = 10.0  # per user: reading speed feels slow below this
@@ -76,6 +78,8 @@ class ThroughputChart(PlotChart):
                                       name="Does not fit in memory")
         self.marker = Marker(log_x=True)
         p.addItem(self.marker, ignoreBounds=True)
+        self.point_label = Label(MARKER, bold=True)  # the figure at the build's own users, on the chart
+        p.addItem(self.point_label, ignoreBounds=True)
 
         # Aggregate tokens/s on a second view box with its own (right) axis, sharing the users axis.
         self.agg_view = pg.ViewBox(enableMouse=False)
@@ -144,6 +148,8 @@ class ThroughputChart(PlotChart):
                 self.limit_line.label.setFormat(users_limit_label(max_fit))
 
         top_x = max(float(users_axis[-1]), float(users))
+        place_point_label(self.point_label, speed_point_label(r.per_user_tokens_per_s, users), self.marker,
+                          (0.0, math.log10(top_x)))
         self.set_range(self.plot.vb, x=(0.0, math.log10(top_x)),
                        y=(0.0, nice_ceiling(max(float(np.nanmax(d.ceiling_tokens_per_s)), 35.0) * 1.1)))
         self.set_range(self.agg_view, y=(0.0, nice_ceiling(float(np.nanmax(aggregate)) * 1.1)))

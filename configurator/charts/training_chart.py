@@ -14,9 +14,11 @@ from configurator.core.sizing import EXPLANATIONS
 from configurator.charts.base import ChartState
 from configurator.charts.chosen import chosen_gpus, training_problem
 from configurator.charts.style import (
-    AGGREGATE, BACKGROUND, EXPECTED, MARKER, NO_FIT, Marker, add_legend, log_axis, log_span, pen, set_curve, style_plot, tooltip,
+    AGGREGATE, BACKGROUND, EXPECTED, MARKER, NO_FIT, Label, Marker, add_legend, log_axis, log_span, pen, place_point_label,
+    set_curve, style_plot, tooltip,
 )
 from configurator.charts.throughput_chart import split_fit
+from configurator.present.verdict import training_point_label
 
 HOUR_S = 3600.0
 DAY_S = 86400.0
@@ -47,6 +49,8 @@ class TrainingChart(ChartState, pg.GraphicsLayoutWidget):
                                   name="Does not fit in memory")
         self.time_marker = Marker(log_x=True, log_y=True)
         t.addItem(self.time_marker, ignoreBounds=True)
+        self.point_label = Label(MARKER, bold=True)
+        t.addItem(self.point_label, ignoreBounds=True)
         self.share_legend = add_legend(s, offset=(6, 4))
         self.share_curve = s.plot(pen=pen(AGGREGATE, 2.5), name="All-reduce / (compute + all-reduce)")
         self.exposed_curve = s.plot(pen=pen(AGGREGATE, 1.5, Qt.PenStyle.DashLine),
@@ -85,5 +89,6 @@ class TrainingChart(ChartState, pg.GraphicsLayoutWidget):
         self.share_marker.set_point(gpus, tr.result.allreduce_share * 100.0)
         self.gpu_line.setValue(math.log10(gpus))
         x = (0.0, math.log10(max(float(sw.gpus[-1]), gpus)))
+        place_point_label(self.point_label, training_point_label(tr.result.train_time_s, gpus), self.time_marker, x)
         self.set_range(self.time_plot.vb, x=x, y=log_span(float(np.min(time)), float(np.max(time))))
         self.set_range(self.share_plot.vb, y=(0.0, 100.0))

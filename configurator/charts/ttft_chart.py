@@ -12,7 +12,10 @@ from PySide6.QtCore import Qt
 from configurator.core.sizing import EXPLANATIONS
 from configurator.charts.base import PlotChart
 from configurator.charts.chosen import chosen_prompt, inference_problem
-from configurator.charts.style import CEILING, EXPECTED, Marker, add_legend, log_span, pen, set_curve, tooltip
+from configurator.charts.style import (
+    CEILING, EXPECTED, MARKER, Label, Marker, add_legend, log_span, pen, place_point_label, set_curve, tooltip,
+)
+from configurator.present.verdict import ttft_point_label
 
 TIP = tooltip("Time to first token vs prompt length", EXPLANATIONS["ttft"])
 
@@ -26,11 +29,13 @@ class TtftChart(PlotChart):
         p.setLogMode(x=True, y=True)
         p.setLabel("bottom", "Prompt length (tokens)")
         p.setLabel("left", "Time to first token (s)")
-        self.legend = add_legend(p)
+        self.legend = add_legend(p, columns=1)  # a half-width chart: one entry a row
         self.ideal = p.plot(pen=pen(CEILING, 1.5, Qt.PenStyle.DashLine), name="Prefill at peak (ideal)")
         self.curve = p.plot(pen=pen(EXPECTED, 2.5), name="Expected TTFT")
         self.marker = Marker(log_x=True, log_y=True)
         p.addItem(self.marker, ignoreBounds=True)
+        self.point_label = Label(MARKER, bold=True)
+        p.addItem(self.point_label, ignoreBounds=True)
 
     def problem(self, analysis) -> str | None:
         return inference_problem(analysis)
@@ -43,4 +48,6 @@ class TtftChart(PlotChart):
         self.marker.set_point(chosen_prompt(analysis), inf.result.ttft_s)
         lo = min(float(np.min(t.ceiling_prefill_s)), float(inf.result.ttft_s))
         hi = max(float(np.max(t.ttft_s)), float(inf.result.ttft_s))
-        self.set_range(self.plot.vb, x=(math.log10(t.prompts[0]), math.log10(t.prompts[-1])), y=log_span(lo, hi))
+        x = (math.log10(t.prompts[0]), math.log10(t.prompts[-1]))
+        place_point_label(self.point_label, ttft_point_label(inf.result.ttft_s, chosen_prompt(analysis)), self.marker, x)
+        self.set_range(self.plot.vb, x=x, y=log_span(lo, hi))

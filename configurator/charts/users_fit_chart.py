@@ -13,7 +13,9 @@ from configurator.core.sizing import EXPLANATIONS
 from configurator.present import users_fit_label
 from configurator.charts.base import PlotChart
 from configurator.charts.chosen import chosen_context, chosen_users, inference_problem
-from configurator.charts.style import EXPECTED, MARKER, NO_FIT, OK, Label, Marker, nice_ceiling, pen, set_curve, tooltip
+from configurator.charts.style import (
+    EXPECTED, MARKER, NO_FIT, OK, Label, Marker, nice_ceiling, pen, place_point_label, set_curve, tooltip,
+)
 
 TIP = tooltip("Users that fit vs context length", EXPLANATIONS["users_fit"])
 
@@ -55,11 +57,10 @@ class UsersFitChart(PlotChart):
         context = chosen_context(analysis)
         self.users = users
         self.users_line.setData(uf.contexts[[0, -1]], np.array([users, users], dtype=float))
-        label = "  " + users_fit_label(context, fit_at_context, users)
-        if label != self._label:
-            self._label = label
-            self.marker_label.setText(label)
-        self.marker_label.setPos(math.log10(max(context, 1.0)), fit_at_context)
+        label = users_fit_label(context, fit_at_context, users)
+        self._label = label
+        x = (math.log10(uf.contexts[0]), math.log10(uf.contexts[-1]))
+        place_point_label(self.marker_label, label, self.marker, x)
         top = max(float(uf.max_users.max()), float(users), 1.0)
-        self.set_range(self.plot.vb, x=(math.log10(uf.contexts[0]), math.log10(uf.contexts[-1])),
+        self.set_range(self.plot.vb, x=x,
                        y=(0.0, nice_ceiling(top * 1.1)))

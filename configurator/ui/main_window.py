@@ -6,7 +6,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QSplitter, QTableView
+from PySide6.QtWidgets import (
+    QApplication, QDockWidget, QFrame, QMainWindow, QScrollArea, QSplitter, QTableView, QVBoxLayout, QWidget,
+)
 
 from configurator import __version__
 from configurator.paths import resource
@@ -22,12 +24,15 @@ from configurator.ui.views.findings_view import FindingsView
 from configurator.ui.views.part_details import PartDetails
 from configurator.ui.views.price_summary import PriceSummary
 from configurator.ui.views.roi_panel import RoiPanel
+from configurator.ui.views.verdict_strip import VerdictStrip
 from configurator.ui.views.workload_panel import WorkloadPanel
 
 APP_TITLE = "AI Hardware Configurator"
-PRESENTATION_SCALE = 1.5  # font scale in presentation mode (trade-show screens, touch)
-PRESENTATION_STYLE = "QPushButton, QComboBox, QSpinBox, QDoubleSpinBox, QLineEdit { min-height: 44px; }" \
-                     " QSlider::handle:horizontal { width: 36px; }"
+PRESENTATION_SCALE = 1.5  # font scale in visitor mode (trade-show screens, touch): text at least 1.5x
+# Touch targets at 1.5x the usual 30 px: buttons, fields and slider handles a finger hits at a booth.
+PRESENTATION_STYLE = "QPushButton, QComboBox, QSpinBox, QDoubleSpinBox, QLineEdit { min-height: 48px; }" \
+                     " QSlider::handle:horizontal { width: 40px; } QSlider { min-height: 48px; }"
+COMFORTABLE_SIZE = (1600, 1000)  # px: below this available screen size the window opens maximised
 
 
 class MainWindow(QMainWindow):
@@ -40,7 +45,13 @@ class MainWindow(QMainWindow):
         self.files = FileController(self.document, context.user_db, self, ask=ask, parent=self)
 
         self.build_view = BuildView(self.document, self)
-        self.build_view.setMinimumHeight(420)  # eight slot rows plus two rows of part chips stay readable
+        # The build scrolls rather than crushing slots or letting chips cover sockets on a short screen.
+        self.build_scroll = QScrollArea(self)
+        self.build_scroll.setObjectName("build-scroll")
+        self.build_scroll.setWidgetResizable(True)
+        self.build_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.build_scroll.setWidget(self.build_view)
+        self.verdict = VerdictStrip(self.document, self)
         self.parts_model = BuildPartsModel(self.document, self)
         self.parts_table = QTableView(self)
         self.parts_table.setObjectName("build-parts")
@@ -50,12 +61,19 @@ class MainWindow(QMainWindow):
         self.parts_table.setAcceptDrops(True)
         self.parts_table.setDragEnabled(True)
         self.charts = ChartPanel(self.document, self)
-        centre = QSplitter(Qt.Orientation.Vertical, self)
-        centre.setObjectName("centre")
-        centre.addWidget(self.build_view)
-        centre.addWidget(self.charts)
-        centre.setStretchFactor(0, 1)
-        centre.setStretchFactor(1, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("centre")
+        self.splitter.addWidget(self.build_scroll)
+        self.splitter.addWidget(self.charts)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        centre = QWidget(self)
+        box = QVBoxLayout(centre)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(self.verdict)
+        box.addWidget(self.splitter, 1)
         self.setCentralWidget(centre)
 
         self.catalog_browser = CatalogBrowser(context, self)
@@ -82,6 +100,7 @@ class MainWindow(QMainWindow):
         self.document.modified_changed.connect(lambda _m: self._update_title())
         self.files.recent_changed.connect(self._fill_recent)
         self.build_view.status_message.connect(self._status)
+        self.verdict.activated.connect(self.explain)
         self.parts_model.refused.connect(self._status)
 
         self._base_font = QFont(QApplication.font())
@@ -149,8 +168,11 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         self._action(view, "&Filter catalog", lambda: self.catalog_browser.current_tab().filter_edit.setFocus(),
                      hotkeys.FIND)
-        self.presentation_action = self._action(view, "&Presentation mode", self.set_presentation, hotkeys.FULL_SCREEN,
-                                                checkable=True)
+        self.presentation_action = self._action(view, "&Visitor mode (presentation)", self.set_presentation,
+                                                hotkeys.FULL_SCREEN, checkable=True)
+        self.hide_internal_action = self._action(view, "&Hide internal figures", self.set_hide_internal,
+                                                 checkable=True)
+        self.hide_internal_action.setEnabled(self.context.edition == "internal")
         view.addSeparator()
         for dock in (self.catalog_dock, self.details_dock, self.parts_dock, self.workload_dock, self.findings_dock,
                      self.price_dock, self.roi_dock):
@@ -220,13 +242,74 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().clearMessage()
 
+    def explain(self, key: str) -> None:
+        """A click on the verdict: show the chart (or panel) that explains that part of it."""
+        chart = {"memory": "memory", "speed": "throughput", "ttft": "ttft", "training": "training"}.get(key)
+        if chart is not None:
+            sizes = self.splitter.sizes()
+            if sizes[1] < self.charts.minimumSizeHint().height():
+                self.splitter.setSizes([max(sizes[0] // 2, 1), sum(sizes) - max(sizes[0] // 2, 1)])
+            self.charts.reveal(chart)
+            return
+        dock = {"checks": self.findings_dock, "price": self.price_dock}.get(key)
+        if dock is not None and not self.visitor:
+            dock.show()
+            dock.raise_()
+            dock.widget().setFocus()
+
+    @property
+    def visitor(self) -> bool:
+        return self.presentation_action.isChecked()
+
+    def set_hide_internal(self, on: bool) -> None:
+        """Dealer cost and margin off the screen (the customer edition never has them)."""
+        show = self.context.edition == "internal" and not on and not self.visitor
+        self.price.set_show_cost(show)
+        self.details.set_show_cost(show)
+
     def set_presentation(self, on: bool) -> None:
+        """Visitor mode (F11): full screen, side docks hidden, the build, the verdict and the two charts that
+        matter, text and touch targets at 1.5x, and never a dealer cost or margin on screen."""
+        if on != self.presentation_action.isChecked():
+            self.presentation_action.setChecked(on)
         font = QFont(self._base_font)
         if on:
             font.setPointSizeF(self._base_font.pointSizeF() * PRESENTATION_SCALE)
+            self._docks_before = [d for d in self.docks() if d.isVisible()]
+            for dock in self.docks():
+                dock.hide()
         QApplication.setFont(font)
         self.setStyleSheet(PRESENTATION_STYLE if on else "")
+        self.charts.set_visitor(on)
+        self.set_hide_internal(self.hide_internal_action.isChecked())
+        if not on:
+            for dock in getattr(self, "_docks_before", self.docks()):
+                dock.show()
         self.showFullScreen() if on else self.showNormal()
+
+    def docks(self) -> list[QDockWidget]:
+        return [self.catalog_dock, self.details_dock, self.parts_dock, self.workload_dock, self.findings_dock,
+                self.price_dock, self.roi_dock]
+
+    def show_on_screen(self) -> None:
+        """First start fits the screen it opens on: the saved geometry when there is one, else the comfortable
+        size, or maximised where the screen is smaller than that."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if self.context.settings.value("window/geometry") is not None or screen is None:
+            self.show()
+            return
+        available = screen.availableGeometry()
+        width, height = COMFORTABLE_SIZE
+        if available.width() < width or available.height() < height:
+            # The whole available screen (also where no window manager maximises), then maximised.
+            self.setGeometry(available)
+            self.showMaximized()
+        else:
+            self.resize(width, height)
+            self.move(available.center() - self.rect().center())
+            self.show()
+        total = sum(self.splitter.sizes())
+        self.splitter.setSizes([int(total * 0.45), total - int(total * 0.45)])
 
     def _update_title(self) -> None:
         name = Path(self.document.path).name if self.document.path else "Untitled build"

@@ -30,7 +30,12 @@ CHIP_H = 48.0  # touch-sized: a finger is about 9 mm, 48 px at 130 dpi
 CHIP_MIN_W = 200.0
 SLOT_LABEL_W = 44.0
 ROW_MAX_H = 64.0  # slot row height; rows shrink to fit a short view
+ROW_MIN_H = 28.0  # ... but never below a readable, hittable row (the view scrolls instead)
+TOWER_MIN_W = 300.0
+CHIP_MAX_W = 300.0
 SOCKET_MIN, SOCKET_MAX = 56.0, 150.0
+BOARD_HEADER_H = 28.0
+TILE_MIN_W, TILE_MIN_H = 150.0, 120.0  # a cluster node tile
 FABRIC_H = 40.0
 MAX_TILES = 8  # nodes drawn; the rest are identical and counted in the fabric label
 
@@ -85,6 +90,8 @@ class BuildScene:
     # Slot rows (workstation) or sockets (board) per node tile: slot number -> rect, for hit tests.
     slot_areas: list[dict[int, QRectF]] = field(default_factory=list)
     nodes_drawn: int = 0
+    min_height: float = 0.0  # the least view height at this width with nothing overlapping
+    layout_mode: str = "below"  # where the part chips went: 'below' or 'side' (of the picture)
 
     def target_at(self, pos: QPointF) -> Target | None:
         # Chips and cards are drawn above slots and frames: the last hit wins.
@@ -145,7 +152,65 @@ def _chip_rows(n: int, width: float) -> tuple[int, int]:
     return per_row, math.ceil(n / per_row) if n else 0
 
 
+def _chips_height(rows: int) -> float:
+    return rows * CHIP_H + max(rows - 1, 0) * GAP
+
+
+def _picture_min(build, width: float) -> tuple[float, float]:
+    """(least width, least height) the picture needs to stay readable and hittable: slot rows of ROW_MIN_H,
+    sockets of SOCKET_MIN, node tiles of TILE_MIN_H."""
+    chassis = build.chassis
+    if chassis is None:
+        return 200.0, 80.0
+    if build.kind == CLUSTER:
+        shown = min(build.nodes, MAX_TILES)
+        cols = max(1, min(shown, int((width + GAP) // (TILE_MIN_W + GAP))))
+        rows = math.ceil(shown / cols)
+        return TILE_MIN_W, rows * TILE_MIN_H + (rows - 1) * GAP + FABRIC_H + 2 * GAP
+    if build.on_board:
+        n = max(chassis.max_gpus, 1)
+        cols = min(n, 4)
+        rows = math.ceil(n / cols)
+        return (cols * SOCKET_MIN + (cols + 1) * GAP,
+                BOARD_HEADER_H + rows * SOCKET_MIN + (rows + 1) * GAP)
+    return TOWER_MIN_W, max(chassis.slot_positions, 1) * ROW_MIN_H + 8.0
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Where the picture and the chips go: 'below' (chips in rows under the picture) or 'side' (chips in
+    ``cols`` columns right of it), and the least height that arrangement needs."""
+
+    mode: str
+    cols: int
+    needed_h: float  # from the picture's top to the last chip's bottom
+
+
+def _plans(build, n_chips: int, width: float) -> list[_Plan]:
+    pic_w, pic_h = _picture_min(build, width)
+    per_row, rows = _chip_rows(n_chips, width)
+    plans = [_Plan("below", per_row, pic_h + (GAP + _chips_height(rows) if rows else 0.0))]
+    if n_chips and build.kind != CLUSTER and build.chassis is not None:
+        for cols in (1, 2, 3):
+            chips_w = cols * CHIP_MIN_W + (cols - 1) * GAP
+            if width - chips_w - 2 * GAP < pic_w:
+                break
+            plans.append(_Plan("side", cols, max(pic_h, _chips_height(math.ceil(n_chips / cols)))))
+    return plans
+
+
+def _choose(plans: list[_Plan], avail_h: float) -> _Plan:
+    """The arrangement that fits the height, preferring chips below (the picture keeps the full width);
+    when none fits, the one needing the least height (the view scrolls for the rest)."""
+    fitting = [p for p in plans if p.needed_h <= avail_h]
+    if fitting:
+        return fitting[0] if fitting[0].mode == "below" else max(fitting, key=lambda p: (-p.cols,))
+    return min(plans, key=lambda p: p.needed_h)
+
+
 def layout(build, width: float, height: float) -> BuildScene:
+    """The scene of ``build`` in a width x height view. Nothing overlaps: when the view is too short the
+    scene grows past ``height`` (``scene.min_height`` says how tall it must be; the window scrolls)."""
     scene = BuildScene(on_board=build.on_board)
     kind_words = {"workstation": "Workstation", "sxm_server": "SXM server", "cluster": "Cluster"}[build.kind]
     nodes = f" · {build.nodes} nodes" if build.kind == CLUSTER else ""
@@ -163,15 +228,36 @@ def layout(build, width: float, height: float) -> BuildScene:
         scene.targets.append(Target("part" if part else "placeholder", rect, section, part))
     y += CHIP_H + GAP
 
-    # Other parts as chips at the bottom (GPUs without a slot first, then each section).
+    # Other parts as chips (GPUs without a slot first, then each section), below or beside the picture.
     chips: list[tuple[str, object, int]] = [("gpus", p.gpu, 1) for p in build.gpus if p.slot is None]
     for section in ITEM_SECTIONS:
         chips.extend((section, item.part, item.quantity) for item in build.items(section))
-    per_row, rows = _chip_rows(len(chips), inner.width())
-    chips_h = rows * CHIP_H + max(rows - 1, 0) * GAP
-    bottom = inner.bottom() - chips_h - (GAP if rows else 0)
-    chip_w = (inner.width() - (per_row - 1) * GAP) / per_row
-    picture = QRectF(inner.left(), y, inner.width(), max(bottom - y, 60.0))
+    avail_h = inner.bottom() - y
+    plans = _plans(build, len(chips), inner.width())
+    plan = _choose(plans, avail_h)
+    scene.min_height = y + min(p.needed_h for p in plans) + MARGIN
+    scene.layout_mode = plan.mode
+    if plan.mode == "below":
+        per_row, rows = plan.cols, math.ceil(len(chips) / plan.cols) if chips else 0
+        chips_h = _chips_height(rows)
+        _, pic_min_h = _picture_min(build, inner.width())
+        bottom = max(inner.bottom() - chips_h - (GAP if rows else 0), y + pic_min_h)
+        picture = QRectF(inner.left(), y, inner.width(), bottom - y)
+        chip_w = (inner.width() - (per_row - 1) * GAP) / per_row
+        chip_rects = [QRectF(inner.left() + col * (chip_w + GAP), bottom + GAP + row * (CHIP_H + GAP), chip_w, CHIP_H)
+                      for row, col in (divmod(i, per_row) for i in range(len(chips)))]
+    else:
+        cols = plan.cols
+        chips_w = cols * CHIP_MIN_W + (cols - 1) * GAP
+        extra = min((inner.width() - chips_w - 2 * GAP) - _picture_min(build, inner.width())[0],
+                    cols * (CHIP_MAX_W - CHIP_MIN_W))  # widen the chips a little when there is room
+        chip_w = CHIP_MIN_W + max(extra, 0.0) / cols
+        chips_w = cols * chip_w + (cols - 1) * GAP
+        picture_h = max(avail_h, plan.needed_h)
+        picture = QRectF(inner.left(), y, inner.width() - chips_w - 2 * GAP, picture_h)
+        x0 = picture.right() + 2 * GAP
+        chip_rects = [QRectF(x0 + col * (chip_w + GAP), y + row * (CHIP_H + GAP), chip_w, CHIP_H)
+                      for row, col in (divmod(i, cols) for i in range(len(chips)))]
 
     if build.chassis is None:
         scene.frames.append(Frame("empty", picture, "Drop a chassis from the catalog to start the build"))
@@ -182,9 +268,7 @@ def layout(build, width: float, height: float) -> BuildScene:
     else:
         _slots(scene, build, picture, node=0)
 
-    for i, (section, part, quantity) in enumerate(chips):
-        row, col = divmod(i, per_row)
-        rect = QRectF(inner.left() + col * (chip_w + GAP), bottom + GAP + row * (CHIP_H + GAP), chip_w, CHIP_H)
+    for (section, part, quantity), rect in zip(chips, chip_rects):
         scene.targets.append(Target("part", rect, section, part, quantity=quantity))
     return scene
 
@@ -224,7 +308,7 @@ def _board(scene: BuildScene, build, area: QRectF, node: int, compact: bool = Fa
     """The HGX board: sockets in rows of four."""
     chassis = build.chassis
     n = max(chassis.max_gpus, 1)
-    header = 0.0 if compact else 28.0
+    header = 0.0 if compact else BOARD_HEADER_H
 
     def fit(cols: int) -> float:
         rows = math.ceil(n / cols)

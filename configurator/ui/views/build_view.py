@@ -11,6 +11,8 @@ selection. The drawing is in build_scene/build_painter, the drop decisions in ui
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QDrag, QPainter
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
@@ -20,6 +22,8 @@ from configurator.core.errors import ConfiguratorError, UnknownPartError
 from configurator.ui.drops import DropHandler, DropTarget, Verdict
 from configurator.ui.views import build_painter
 from configurator.ui.views.build_scene import BuildScene, Target, layout
+
+MIN_WIDTH = 420  # px: the narrowest build view (two chips side by side)
 
 
 class BuildView(QWidget):
@@ -46,6 +50,8 @@ class BuildView(QWidget):
         self._highlighted: frozenset[str] = frozenset()
         self._press: tuple[QPointF, Target] | None = None
         self._scene: BuildScene | None = None
+        self._revision = 0  # bumped on every build change: keys the least-height cache
+        self._least: tuple[tuple, int] | None = None
         document.build_changed.connect(self._on_build_changed)
 
     # -- scene -------------------------------------------------------------------------------------
@@ -56,17 +62,33 @@ class BuildView(QWidget):
         return self._scene
 
     def sizeHint(self) -> QSize:
-        return QSize(720, 760)
+        return QSize(720, max(560, self._least_height()))
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(420, 480)
+        # As tall as the build needs at this width with nothing overlapping; the window scrolls the view
+        # (it sits in a scroll area) when the screen is shorter.
+        return QSize(MIN_WIDTH, self._least_height())
+
+    def _least_height(self) -> int:
+        key = (self.width(), id(self.document.build), self._revision)
+        if self._least is None or self._least[0] != key:
+            self._least = (key, int(math.ceil(layout(self.document.build, float(max(self.width(), MIN_WIDTH)),
+                                                     0.0).min_height)))
+        return self._least[1]
 
     def resizeEvent(self, event) -> None:
         self._scene = None
+        before = self._least[1] if self._least is not None else None
+        if self._least_height() != before:
+            self.updateGeometry()
         super().resizeEvent(event)
 
     def _on_build_changed(self, _event=None) -> None:
         self._scene = None
+        self._revision += 1
+        before = self._least[1] if self._least is not None else None
+        if self._least_height() != before:
+            self.updateGeometry()
         if self._selected is not None and self._key_target(self._selected) is None:
             part_id = self._selected[0]
             if part_id is None or not self.select_part(part_id):

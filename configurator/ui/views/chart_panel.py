@@ -7,10 +7,14 @@ document) updates the charts on show with ``setData``; nothing here computes a f
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from configurator.charts.registry import INFERENCE_CHARTS, TRAINING_CHARTS, create_chart
 from configurator.core.workload import TRAINING
+
+MIN_CHART_H = 130  # px: a chart keeps its headline, bar or curves, axis and legend readable
+MAX_MEMORY_CHART_H = 170  # px: one bar needs no more; the rest goes to the curves
 
 
 class ChartPanel(QWidget):
@@ -37,9 +41,15 @@ class ChartPanel(QWidget):
         self._page_charts = {inference_page: INFERENCE_CHARTS, training_page: TRAINING_CHARTS}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        self.charts["memory"].setMaximumHeight(MAX_MEMORY_CHART_H)
         layout.addWidget(self.charts["memory"], 1)
         layout.addWidget(self.pages, 4)
         self.analysis = None
+        self._hidden: set[str] = set()
+        self.revealed = ""
+        for chart in self.charts.values():
+            chart.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            chart.setMinimumHeight(MIN_CHART_H)
         document.analysis_ready.connect(self.show_analysis)
         self.show_analysis(document.analysis)
 
@@ -49,7 +59,31 @@ class ChartPanel(QWidget):
         return "training" if self.pages.currentIndex() == 1 else "inference"
 
     def visible_charts(self) -> list[str]:
-        return ["memory", *self._page_charts[self.pages.currentWidget()]]
+        return ["memory", *(n for n in self._page_charts[self.pages.currentWidget()] if n not in self._hidden)]
+
+    def set_visitor(self, on: bool) -> None:
+        """Visitor mode shows the two charts that matter: memory and the throughput (or training) chart."""
+        self._hidden = {"users_fit", "ttft"} if on else set()
+        for name in ("users_fit", "ttft"):
+            self.charts[name].setVisible(not on)
+        self.show_analysis(self.analysis)
+
+    def reveal(self, name: str) -> bool:
+        """Bring chart ``name`` into view (its page, visible even in visitor mode) and give it focus, so a
+        click on the verdict shows the chart that explains it. False when the chart is not for this workload."""
+        chart = self.charts.get(name)
+        if chart is None:
+            return False
+        page = next((p for p, names in self._page_charts.items() if name in names), None)
+        if page is not None and page is not self.pages.currentWidget():
+            return False
+        if chart.isHidden():
+            self._hidden.discard(name)
+            chart.show()
+            chart.show_analysis(self.analysis)
+        chart.setFocus()
+        self.revealed = name
+        return True
 
     def show_analysis(self, analysis) -> None:
         self.analysis = analysis

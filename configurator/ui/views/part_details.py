@@ -15,11 +15,19 @@ class PartDetails(QTextBrowser):
         super().__init__(parent)
         self.setObjectName("part-details")
         self._catalog = context.catalog
-        self._show_cost = context.edition == "internal"
+        self._internal = context.edition == "internal"
+        self._show_cost = self._internal
+        self._part = None
         self.setOpenExternalLinks(False)
         self.show_part(None)
 
+    def set_show_cost(self, on: bool) -> None:
+        """Dealer cost on or off (always off in the customer edition)."""
+        self._show_cost = on and self._internal
+        self.show_part(self._part)
+
     def show_part(self, part) -> None:
+        self._part = part
         if part is None:
             self.setHtml("<p>Select a part in the catalog to see its specifications and sources.</p>")
             return

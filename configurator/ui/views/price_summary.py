@@ -20,11 +20,20 @@ class PriceSummary(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.label)
+        self.internal = edition == "internal"
+        self.analysis = None
         document.analysis_ready.connect(self.show_analysis)
         if document.analysis is not None:
             self.show_analysis(document.analysis)
 
+    def set_show_cost(self, on: bool) -> None:
+        """Dealer cost and margin on or off (always off in the customer edition)."""
+        self.show_cost = on and self.internal
+        if self.analysis is not None:
+            self.show_analysis(self.analysis)
+
     def show_analysis(self, analysis) -> None:
+        self.analysis = analysis
         sheet = analysis.price
         if sheet is None:
             self.label.setText(f"<i>No price: {html.escape(analysis.price_problem or 'empty build')}</i>")

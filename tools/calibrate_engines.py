@@ -642,7 +642,10 @@ def leave_one_source_out(points) -> tuple[dict, list]:
            for k, v in errs.items() if v}
     fitted = [e for s, p, _, e in lines if category(p) == "batched" and p.engine_id in FITTED_BATCHED_ENGINES]
     if fitted:  # the engines whose serving factors are fitted (vLLM 0.5.4 is a check row, see Fit.efficiency)
-        out["batched_fitted_engines"] = summary(fitted) | {"engines": list(FITTED_BATCHED_ENGINES)}
+        out["batched_fitted_engines"] = summary(fitted) | {
+            "sources": sorted({s for s, p, _, _ in lines if category(p) == "batched"
+                               and p.engine_id in FITTED_BATCHED_ENGINES}),
+            "engines": list(FITTED_BATCHED_ENGINES)}
     return out, lines
 
 

@@ -20,11 +20,20 @@ EXPLANATIONS: dict[str, str] = {
         "recompute; plus fp32 logits on the last stage."
     ),
     "throughput": (
-        "Decode step for B users: max(bytes read / (bandwidth x eff_mem), FLOPs / (peak x eff_compute)) + layers x "
-        "t_layer + tensor-parallel all-reduces. Bytes = active weights (MoE: E(1-(1-k/E)^B) experts touched per "
-        "layer) + every user's KV cache. Per-user tok/s = 1/step, aggregate = B/step. The ceiling is the same with "
-        "eff = 1, no per-layer cost and no communication. Layer split (llama.cpp) runs stages one after another: "
-        "no batch-1 speed-up. Efficiencies are calibrated per engine and GPU class; read the figure as a range."
+        "Decode step for B users = GEMMs + attention + fixed costs, which add: GEMMs max(weights read / (bandwidth "
+        "x eff_mem), 2 x active params x B / (peak x eff_compute)); attention reads every user's KV cache "
+        "(memory-bound); then layers x t_layer, two tensor-parallel all-reduces per layer (about 10 us each on "
+        "NVLink, 25 us on Infinity Fabric) and the engine's host cost per step. MoE reads E(1-(1-k/E)^B) experts "
+        "per layer. Per-user tok/s = 1/step, aggregate = B/step. The ceiling: eff = 1, no fixed costs. Layer split "
+        "(llama.cpp) runs stages one after another: no batch-1 speed-up. Efficiencies are calibrated per engine "
+        "and GPU class; read the figure as a range."
+    ),
+    "serving": (
+        "Serving under load: a simulation of the engine's continuous batching. Each step carries every running "
+        "request's next token plus prompt chunks up to the engine's token budget; requests are admitted by KV "
+        "capacity as the engine does it (vLLM pages and preempts, TensorRT-LLM reserves prompt + full output, "
+        "llama.cpp has fixed slots). Time to first token includes queueing; p50/p95 over the requests. Replicas "
+        "share nothing, tensor parallel inside one. While a slider moves, a closed-form estimate stands in."
     ),
     "users_fit": (
         "Most concurrent users whose KV cache fits next to the weights, activations and reserve, for each context "

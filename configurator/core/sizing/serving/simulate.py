@@ -20,6 +20,7 @@ from configurator.core.sizing.serving.model import (
     CLOSED, OFFLINE, OPEN, Layout, ServingBuild, ServingResult, ServingWorkload, ServiceLevel,
 )
 from configurator.core.sizing.serving.replica import ReplicaRun, ReplicaSpec, run_replica
+from configurator.core.sizing.layout import divisors
 from configurator.core.sizing.validate import check_engine, heads_split
 
 KV_BLOCKED_SHARE = 0.10  # KV capacity binds when requests wait for it this share of the time (or preemptions)
@@ -56,9 +57,9 @@ def candidate_layouts(build: ServingBuild) -> list[Layout]:
     total = g * nodes
     if build.engine.id == "llama.cpp":
         return [Layout(1, m, total // m) for m in range(1, g + 1) if g % m == 0]
-    out = [Layout(t, 1, total // t) for t in range(1, g + 1) if g % t == 0 and heads_split(build.arch, t)]
+    out = [Layout(t, 1, total // t) for t in divisors(g) if heads_split(build.arch, t)]
     top = max(lay.tp for lay in out)
-    out += [Layout(top, k * g // top, nodes // k) for k in range(2, nodes + 1) if nodes % k == 0]
+    out += [Layout(top, k * g // top, nodes // k) for k in divisors(nodes) if k > 1]
     return out
 
 
@@ -130,7 +131,7 @@ def run_layout(replica: Replica, workload: ServingWorkload, reqs: Requests | Non
             and (workload.arrival == OFFLINE or (workload.arrival == CLOSED and workload.think_time_s == 0)))
     runs: list[ReplicaRun] = []
     cache: dict[tuple, ReplicaRun] = {}
-    for j in range(reps):
+    for j in range(min(reps, len(reqs.prompt))):  # replicas beyond the request count get none
         prompt = reqs.prompt[j::reps].tolist()
         output = reqs.output[j::reps].tolist()
         if not prompt:
@@ -270,6 +271,8 @@ def fitting_replicas(build: ServingBuild, workload: ServingWorkload) -> tuple[li
     fit, why = [], ""
     best_cap = -1
     for lay in layouts:
+        if fit and lay.gpus_per_replica > build.system.gpus_per_node:
+            break  # replicas spanning nodes only when no node-sized replica holds the model
         rep = prepare_replica(build, lay, workload)
         if rep.weights_fit and rep.kv_capacity_tokens >= need:
             fit.append(rep)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from configurator.core.sizing.serving.model import CLOSED, OPEN, ServingResult, ServingWorkload
+from configurator.core.sizing.serving.model import CLOSED, MAX_REQUESTS, OPEN, ServingResult, ServingWorkload
 from configurator.core.sizing.serving.simulate import Replica, draw_requests, run_layout, summarize
 
 RATE_TOLERANCE = 0.02
-MAX_USERS = 1_000_000
+MAX_USERS = MAX_REQUESTS // 3  # every user sends at least three requests in a search step
 MAX_STEPS = 60
 
 

@@ -23,6 +23,7 @@ from configurator.core.sizing.hardware import (
     engine_reserve, parallel_plan,
 )
 from configurator.core.sizing.precision import tensor_rate
+from configurator.core.sizing.validate import inference_plan  # issue 14 checks
 
 CONTEXT_LIMIT = 1 << 20  # longest context reported (a model whose every layer slides has no KV limit)
 LOGIT_BYTES = 4.0  # fp32 logits per vocabulary entry for each sequence being sampled
@@ -64,7 +65,7 @@ class StepModel:
     def weights_s(self, tokens):
         if self.experts:
             return self.w_fixed_s + self.w_expert_s * _touched(self.experts, self.k, tokens)
-        return self.w_fixed_s + 0.0 * tokens
+        return self.w_fixed_s  # dense: the same weights whatever the batch (broadcasts against arrays)
 
     def time(self, n_dec, n_pre, kv_bytes, attn_flops, seqs, mx=max):
         """(total, compute, bandwidth, overhead) seconds of a step with ``n_dec`` decode tokens, ``n_pre``
@@ -196,12 +197,20 @@ class InferenceSetup:
         """
         e = eff or self.eff
         f, p = self.fig, self.plan
+        m = self.step_model(e)
         u = np.asarray(users, dtype=float)
         n = p.tp * p.pp
-        kv = self.kv(u, context)
-        attn = u * f.attention_flops(context) / n
-        total, compute, bandwidth, _ = self.step_model(e).time(u, 0.0, kv, attn, u, np.maximum)
-        return total, compute > bandwidth
+        # StepModel.time with no prompt tokens, written out for the chart grids (fewer array passes)
+        w = m.weights_s(u)
+        fl = u * m.c_dec
+        gemm = np.maximum(w, fl)
+        kv = self.kv(u, context) * m.kv_s_per_byte
+        af = (u * f.attention_flops(context)) * (m.attn_s_per_flop / n)
+        attn = np.maximum(kv, af)
+        busy = m.stages * (gemm + attn)
+        total = busy + (m.layer_s + m.comm_s + m.t_step) + u * (m.comm_s_per_token + m.t_seq)
+        compute = m.stages * (np.where(fl >= w, gemm, 0.0) + np.where(af > kv, attn, 0.0))
+        return total, 2.0 * compute > busy
 
     # ---- prefill ----
     def prefill(self, prompt, eff: Efficiency | None = None):
@@ -250,6 +259,8 @@ def prepare_inference(
     fig = arch_figures(arch, weight_precision.bytes_per_weight, kv_precision.bytes_per_weight)
     mode = parallel or (engine.default_parallel if engine else "tp")
     plan = parallel_plan(system, mode, *(replica or (None, None)))
+    # -- issue 14 checks (core/sizing/validate.py): TensorRT-LLM only on NVIDIA; TP must split the heads --
+    plan, plan_notes = inference_plan(arch, system, engine, plan)
     wanted = compute or weight_precision.compute
     if (compute is None and engine is not None and engine.id == "llama.cpp" and weight_precision.family == "gguf"
             and system.gpu.int8_dense_tops is not None):
@@ -258,6 +269,7 @@ def prepare_inference(
     rate = tensor_rate(system.gpu, wanted)
     rate16 = tensor_rate(system.gpu, "fp16")
     notes = [rate.note] if rate.note else []
+    notes += plan_notes  # issue 14 (validate.py)
     if plan.tp > fig.kv_heads_eff and fig.kv_heads_eff > 1:
         notes.append(f"TP {plan.tp} > {fig.kv_heads_eff} KV heads: KV heads are replicated")
     budget = PREFILL_TOKEN_BUDGET.get(engine.id, DEFAULT_PREFILL_BUDGET) if engine else DEFAULT_PREFILL_BUDGET

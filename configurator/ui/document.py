@@ -4,6 +4,12 @@ Every user action goes through a method here that checks with the core, changes 
 one undo command. The build's change events become Qt signals; the analysis (rules, pricing, sizing:
 ``core.analysis.analyze``) is recomputed at most once per frame after changes and announced with
 ``analysis_ready``. Nothing here computes a figure itself.
+
+``revision`` counts every change of the build (an edit, an undo, a redo, a merged slider move): the
+autosave follows it, not the undo index (a merge leaves the index as it is). Edits merge into one undo
+step only within one gesture (ui/undo.py). Every ``CATALOG_POLL_MS`` the document asks the catalog
+whether prices were imported meanwhile (by this or another process) and recomputes the analysis, so the
+price panel and the next quote use the new prices.
 """
 
 from __future__ import annotations
@@ -14,14 +20,17 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication
 
 from configurator.core import buildfile
 from configurator.core.analysis import Analysis, analyze
 from configurator.core.configuration import Build, BuildEvent, PlaceResult
+from configurator.core.errors import ConfiguratorError
 from configurator.core.workload import Workload
-from configurator.ui.undo import SnapshotCommand
+from configurator.ui.undo import GestureClock, SnapshotCommand
 
 FRAME_S = 1 / 60  # recompute the analysis at most once per 60 Hz frame
+CATALOG_POLL_MS = 2000  # how often a price import elsewhere is looked for (a cheap SQLite counter read)
 
 
 class BuildDocument(QObject):
@@ -39,10 +48,20 @@ class BuildDocument(QObject):
         self.build = Build(catalog)
         self.build.subscribe(self._on_build_event)
         self.analysis: Analysis | None = None
+        self.revision = 0  # bumped by every change of the build
+        self.gestures = GestureClock(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.gestures)
         self._last_analysis_s = 0.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.recompute)
+        self._catalog_timer = QTimer(self)
+        self._catalog_timer.setInterval(CATALOG_POLL_MS)
+        self._catalog_timer.timeout.connect(self.follow_catalog)
+        self._catalog_timer.start()
+        self.destroyed.connect(self._catalog_timer.stop)
         self.schedule_analysis()
 
     # -- state -----------------------------------------------------------------------------------
@@ -89,7 +108,9 @@ class BuildDocument(QObject):
     def _push(self, text: str, before: dict, merge_key: str | None = None) -> None:
         after = self.snapshot()
         if after != before:
-            self.undo_stack.push(SnapshotCommand(self, text, before, after, merge_key))
+            if merge_key is None:
+                self.gestures.new_gesture()  # a step of its own: the next slider move starts afresh
+            self.undo_stack.push(SnapshotCommand(self, text, before, after, merge_key, self.gestures.gesture))
 
     def can_place(self, part_id: str, slot: int | None = None) -> PlaceResult:
         return self.build.can_place(part_id, slot)
@@ -172,8 +193,20 @@ class BuildDocument(QObject):
         self.modified_changed.emit(not clean)
 
     def _on_build_event(self, event: BuildEvent) -> None:
+        self.revision += 1
         self.build_changed.emit(event)
         self.schedule_analysis()
+
+    def follow_catalog(self) -> bool:
+        """Recompute when prices were imported since the analysis read them; True when they were."""
+        changed = getattr(self.catalog, "prices_changed", None)
+        try:
+            if changed is None or not changed():
+                return False
+        except ConfiguratorError:
+            return False  # the catalog cannot be read right now: the next analysis says so
+        self.schedule_analysis()
+        return True
 
     def schedule_analysis(self) -> None:
         """Recompute on the next event-loop turn, but never more often than once per frame."""

@@ -22,7 +22,9 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every subcommand, or only with ``only`` (the command being run: importing the other
+    command modules would cost start-up time for nothing)."""
     parser = OneLineParser(prog="configurator", description="AI hardware configurator")
     parser.add_argument("--version", action="version", version=f"configurator {__version__}")
     parser.add_argument("--smoke", nargs="?", const="", metavar="BUILD.json",
@@ -30,13 +32,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     import configurator.commands as commands
 
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        importlib.import_module(f"configurator.commands.{info.name}").register(sub)
+    names = sorted(info.name for info in pkgutil.iter_modules(commands.__path__))
+    for name in ([only] if only in names else names):
+        importlib.import_module(f"configurator.commands.{name}").register(sub)
     return parser
 
 
+def _command_word(argv: list[str]) -> str | None:
+    """The subcommand named on the command line (each module registers the command of its own name)."""
+    for arg in argv:
+        if arg == "--smoke":
+            return None
+        if not arg.startswith("-"):
+            return arg
+    return None
+
+
 def run(argv: list[str]) -> int:
-    parser = build_parser()
+    parser = build_parser(_command_word(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         from configurator.app import run_app

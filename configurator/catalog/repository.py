@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import sqlite3
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
@@ -52,35 +53,108 @@ def _damaged(path: Path, detail: str) -> CatalogProblem:
                           f"sources; nothing was changed", DAMAGED, path)
 
 
-def _rows_as(cls: type, table: str, cursor, path: Path) -> list:
-    """Every row as a ``cls``; a cell that does not hold its field's type is a CatalogProblem naming it.
+# SQLite storage classes (typeof) each field type may hold; the column is checked in SQL, in one query per table
+_SQL_TYPES = {str: ("text",), int: ("integer",), float: ("real", "integer"), bool: ("integer",),
+              Decimal: ("text", "integer")}
 
-    The field types are resolved once per table (not once per row): 50,000 parts load in about 0.1 s.
+
+def _bad_cell_query(table: str, fields: list) -> str:
+    conditions = []
+    for name, py, nullable in fields:
+        allowed = ", ".join(f"'{t}'" for t in _SQL_TYPES[py] + (("null",) if nullable else ()))
+        conditions.append(f'typeof("{name}") not in ({allowed})')
+        if py is bool:
+            conditions.append(f'"{name}" not in (0, 1)')
+    return f'select rowid from "{table}" where {" or ".join(conditions)} limit 1'
+
+
+def _check_row(fields: list, row: tuple, table: str, path: Path) -> None:
+    """The CatalogProblem naming the first bad cell of ``row`` (a row the SQL check found)."""
+    for (name, py, nullable), value in zip(fields, row):
+        if value is None:
+            if not nullable:
+                raise _damaged(path, f"{table} row '{row[0]}': column {name} is empty")
+        elif type(value) not in _ACCEPTS[py] or (py is bool and value not in (0, 1)):
+            raise _damaged(path, f"{table} row '{row[0]}': column {name} holds {value!r}, not a {py.__name__}")
+
+
+def _rows_as(cls: type, table: str, conn: sqlite3.Connection, path: Path, part_id: str | None = None) -> list:
+    """Every row of ``table`` as a ``cls``; a cell that does not hold its field's type (a text in a number
+    column, an empty required cell, a bool that is not 0/1, an amount that is not one) is a CatalogProblem
+    naming the table, the row and the column.
+
+    The types are checked by SQLite in one query per table and the objects made without a per-field Python
+    check (frozen dataclasses built from their field dict): 50,000 parts load in about 0.1 s.
     """
     types_ = schema.field_types(cls)
     fields = [(f.name, *types_[f.name]) for f in dataclasses.fields(cls)]
+    columns = ", ".join(f'"{name}"' for name, _, _ in fields)
+    if part_id is None:
+        bad = conn.execute(_bad_cell_query(table, fields)).fetchone()
+        if bad is not None:
+            _check_row(fields, conn.execute(f'select {columns} from "{table}" where rowid = ?', bad).fetchone(),
+                       table, path)
+        rows = conn.execute(f'select {columns} from "{table}" order by rowid').fetchall()
+    else:  # one part (loading a build file): the same checks, in Python, on its row
+        rows = conn.execute(f'select {columns} from "{table}" where id = ?', [part_id]).fetchall()
+        for row in rows:
+            _check_row(fields, row, table, path)
+    names = [name for name, _, _ in fields]
+    bools = [i for i, (_, py, _) in enumerate(fields) if py is bool]
+    decimals = [i for i, (_, py, _) in enumerate(fields) if py is Decimal]
+    new, set_dict = object.__new__, object.__setattr__
     out = []
-    for row in cursor:
-        values = []
-        for (name, py, nullable), value in zip(fields, row):
-            if value is None:
-                if not nullable:
-                    raise _damaged(path, f"{table} row '{row[0]}': column {name} is empty")
-            elif type(value) not in _ACCEPTS[py]:
-                raise _damaged(path, f"{table} row '{row[0]}': column {name} holds {value!r}, not a {py.__name__}")
-            elif py is bool:
-                value = bool(value)
-            elif py is Decimal:
-                try:
-                    value = Decimal(value)
-                except InvalidOperation:
-                    raise _damaged(path, f"{table} row '{row[0]}': column {name} holds {value!r}, not an "
-                                         f"amount") from None
-            elif py is float and type(value) is int:
-                value = float(value)
-            values.append(value)
-        out.append(cls(*values))
+    for row in rows:
+        if bools or decimals:
+            row = list(row)
+            for i in bools:
+                if row[i] is not None:
+                    row[i] = bool(row[i])
+            for i in decimals:
+                if row[i] is not None:
+                    try:
+                        row[i] = Decimal(row[i])
+                    except InvalidOperation:
+                        raise _damaged(path, f"{table} row '{row[0]}': column {names[i]} holds {row[i]!r}, not an "
+                                             f"amount") from None
+        obj = new(cls)
+        set_dict(obj, "__dict__", dict(zip(names, row)))
+        out.append(obj)
+    if hasattr(cls, "__post_init__"):  # a part type that checks itself gets its check (none does today)
+        for obj in out:
+            obj.__post_init__()
     return out
+
+
+class LazyPrices(Mapping):
+    """Price rows read at once, each made a PriceInfo when first looked up (50,000 at start cost nothing)."""
+
+    def __init__(self, rows: dict[str, tuple], path: Path):
+        self._rows = rows
+        self._made: dict[str, parts.PriceInfo] = {}
+        self._path = path
+
+    def __getitem__(self, part_id: str) -> parts.PriceInfo:
+        info = self._made.get(part_id)
+        if info is None:
+            price, currency, basis, source, cost = self._rows[part_id]
+            try:
+                info = parts.PriceInfo(part_id, Decimal(price), currency, basis, source or "",
+                                       None if cost is None else Decimal(cost))
+            except (InvalidOperation, TypeError):
+                bad = price if not _is_amount(price) else cost
+                raise _damaged(self._path, f"price of '{part_id}' is {bad!r}, not an amount") from None
+            self._made[part_id] = info
+        return info
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, part_id) -> bool:
+        return part_id in self._rows
 
 
 class CatalogRepository:
@@ -99,7 +173,8 @@ class CatalogRepository:
         if missing:
             raise CatalogError(f"catalog file {self.path} lacks table(s) {', '.join(missing)}")
         self._cache: dict[str, list] = {}
-        self._prices: dict[str, parts.PriceInfo] | None = None
+        self._prices: LazyPrices | None = None
+        self._price_one: dict[str, parts.PriceInfo | None] = {}
         self._prices_stamp: str | None = None
         self._data_version: int | None = None
 
@@ -111,11 +186,8 @@ class CatalogRepository:
         if kind not in schema.TABLES:
             raise CatalogError(f"unknown catalog kind '{kind}' (one of {', '.join(parts.PART_KINDS)})")
         if kind not in self._cache:
-            cls = schema.TABLES[kind]
-            columns = ", ".join(f'"{f.name}"' for f in dataclasses.fields(cls))
             with _reading(self.path, f"reading {kind}"):
-                cursor = self.db.conn.execute(f'select {columns} from "{kind}" order by rowid')
-                self._cache[kind] = _rows_as(cls, kind, cursor, self.path)
+                self._cache[kind] = _rows_as(schema.TABLES[kind], kind, self.db.conn, self.path)
         return self._cache[kind]
 
     def _index(self, kind: str) -> dict[str, object]:
@@ -124,18 +196,33 @@ class CatalogRepository:
             self._cache[key] = {p.id: p for p in self.list(kind)}  # type: ignore[assignment]
         return self._cache[key]  # type: ignore[return-value]
 
+    def _lookup(self, kind: str, part_id: str):
+        """The part, or None: from the loaded list, else one indexed row (loading a build file reads its parts,
+        not a 50,000-part list)."""
+        if kind in self._cache:
+            return self._index(kind).get(part_id)
+        one = self._cache.setdefault(f"_one_{kind}", {})  # type: ignore[arg-type]
+        if part_id not in one:
+            with _reading(self.path, f"reading {kind}"):
+                found = _rows_as(schema.TABLES[kind], kind, self.db.conn, self.path, part_id)
+            one[part_id] = found[0] if found else None  # type: ignore[index]
+        return one[part_id]  # type: ignore[index]
+
     def get(self, kind: str, part_id: str):
-        try:
-            return self._index(kind)[part_id]
-        except KeyError:
-            raise UnknownPartError(part_id, kind.rstrip("s") if kind != "chassis" else kind) from None
+        if kind not in schema.TABLES:
+            raise CatalogError(f"unknown catalog kind '{kind}' (one of {', '.join(parts.PART_KINDS)})")
+        part = self._lookup(kind, part_id) if isinstance(part_id, str) else None
+        if part is None:
+            raise UnknownPartError(part_id, kind.rstrip("s") if kind != "chassis" else kind)
+        return part
 
     def find(self, part_id: str) -> tuple[str, object]:
         """(kind, part) for an id of any kind."""
-        for kind in parts.PART_KINDS:
-            part = self._index(kind).get(part_id)
-            if part is not None:
-                return kind, part
+        if isinstance(part_id, str):
+            for kind in parts.PART_KINDS:
+                part = self._lookup(kind, part_id)
+                if part is not None:
+                    return kind, part
         raise UnknownPartError(part_id)
 
     def filter(self, kind: str, text: str = "") -> list:
@@ -241,8 +328,7 @@ class CatalogRepository:
         row = self.db.conn.execute("select value from catalog_meta where key = 'prices_version'").fetchone()
         return row[0] if row else ""
 
-    def _read_prices(self) -> dict[str, parts.PriceInfo]:
-        costs: dict[str, Decimal] = {}
+    def _read_prices(self) -> LazyPrices:
         with _reading(self.path, "reading prices"):
             own = not self.db.conn.in_transaction
             if own:
@@ -255,41 +341,55 @@ class CatalogRepository:
             finally:
                 if own:
                     self.db.conn.rollback()
-        try:
-            costs = {pid: Decimal(cost) for pid, cost in cost_rows if cost is not None}
-            table = {pid: parts.PriceInfo(pid, Decimal(price), currency, basis, source or "", costs.get(pid))
-                     for pid, price, currency, basis, source in price_rows}
-        except (InvalidOperation, TypeError) as exc:
-            bad = next((r for r in price_rows if not _is_amount(r[1])), None) or next(
-                (r for r in cost_rows if not _is_amount(r[1])), ("?", exc))
-            raise _damaged(self.path, f"price of '{bad[0]}' is {bad[1]!r}, not an amount") from None
+        costs = dict(cost_rows)
+        table = LazyPrices({pid: (price, currency, basis, source, costs.get(pid))
+                            for pid, price, currency, basis, source in price_rows}, self.path)
         self._prices_stamp = stamp
         return table
 
-    def _price_table(self) -> dict[str, parts.PriceInfo]:
-        """Every price row, read once and again only after another process imported prices."""
+    def _follow_imports(self) -> None:
+        """Forget the prices read so far when a price import committed since (another connection's commit
+        moves ``pragma data_version``, a counter SQLite keeps in memory; the stamp tells an import apart)."""
         with _reading(self.path, "checking for new prices"):
             version = self.db.conn.execute("pragma data_version").fetchone()[0]
-            if self._prices is not None and version != self._data_version and self._read_stamp() != self._prices_stamp:
-                self._prices = None
+            if version != self._data_version:
+                stamp = self._read_stamp()
+                if stamp != self._prices_stamp:
+                    self._prices, self._price_one, self._prices_stamp = None, {}, stamp
+                self._data_version = version
+
+    def _price_table(self) -> LazyPrices:
+        """Every price row, read once and again only after a price import."""
+        self._follow_imports()
         if self._prices is None:
             self._prices = self._read_prices()
-        self._data_version = version
         return self._prices
 
     def prices_changed(self) -> bool:
         """Whether a price import committed since the prices were last read (the window polls this)."""
-        if self._prices is None:
+        if self._prices is None and not self._price_one:
             return False
         with _reading(self.path, "checking for new prices"):
             version = self.db.conn.execute("pragma data_version").fetchone()[0]
             return version != self._data_version and self._read_stamp() != self._prices_stamp
 
     def price(self, part_id: str) -> parts.PriceInfo | None:
-        return self._price_table().get(part_id)
+        """One part's price: from the whole table once a caller listed every price, else read alone (a
+        command pricing one build reads its dozen rows, not 50,000)."""
+        self._follow_imports()
+        if self._prices is not None:
+            return self._prices.get(part_id)
+        if part_id not in self._price_one:
+            cost = ", (select cost from costs where costs.id = prices.id)" if self.has_costs else ", null"
+            with _reading(self.path, "reading a price"):
+                row = self.db.conn.execute(f"select list_price, currency, price_basis, source{cost} from prices "
+                                           f"where id = ?", [part_id]).fetchone()
+            self._price_one[part_id] = None if row is None else LazyPrices({part_id: row}, self.path)[part_id]
+        return self._price_one[part_id]
 
-    def prices(self) -> dict[str, parts.PriceInfo]:
-        return dict(self._price_table())
+    def prices(self) -> Mapping[str, parts.PriceInfo]:
+        """Every price by part id (read-only; each PriceInfo is made when first looked up)."""
+        return self._price_table()
 
 
 def _is_amount(value) -> bool:

@@ -38,6 +38,8 @@ class DatabaseProblem(ConfiguratorError):
 
 
 def kind_of(exc: BaseException) -> str:
+    if isinstance(exc, DatabaseProblem) and exc.kind != OTHER:
+        return exc.kind
     text = str(exc).lower()
     if isinstance(exc, OSError) and getattr(exc, "errno", None) in (28, 27):  # ENOSPC, EFBIG
         return FULL

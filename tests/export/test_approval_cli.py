@@ -40,7 +40,8 @@ def approver(tmp_path, capsys):
     key = tmp_path / "manager.pem"
     code, out, _ = call(capsys, "approver", "new-key", str(key))
     assert code == 0
-    assert call(capsys, "approver", "trust", out.strip())[0] == 0
+    code, _, err = call(capsys, "approver", "trust", out.strip())
+    assert code == 0, err
     return key
 
 
@@ -55,7 +56,7 @@ def pending_quote(tmp_path, capsys, discount="25", name="a.pdf") -> tuple[str, s
 def test_new_key_writes_a_private_file_and_prints_the_public_key(tmp_path, capsys):
     key = tmp_path / "k.pem"
     code, out, _ = call(capsys, "approver", "new-key", str(key))
-    assert code == 0 and len(out.strip()) == 43 and len(out.strip().splitlines()) == 1
+    assert code == 0 and len(out.strip()) == 64 and len(out.strip().splitlines()) == 1
     assert stat.S_IMODE(key.stat().st_mode) == 0o600 and b"PRIVATE KEY" in key.read_bytes()
     before = key.read_bytes()
     code, _, err = call(capsys, "approver", "new-key", str(key))

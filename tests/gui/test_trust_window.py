@@ -287,3 +287,19 @@ def test_the_role_is_the_installations_and_a_manager_signs_approvals_in_the_dial
     assert token.startswith("A1:" + draft.number)
     manager.approval_code.setText(token)
     assert "(approved)" in manager.status.text() and manager.export_button.isEnabled()
+
+
+def test_a_second_window_autosaves_while_another_process_holds_the_write_lock(files):
+    """A quote being issued elsewhere holds the user database's write lock: the autosave waits at most a
+    second, says nothing for a brief hold, and writes on the tick after the lock is released."""
+    doc = files.document
+    files.open(EXAMPLES / "hgx-8x-h200.json")
+    doc.set_workload(_users(doc, 17))
+    holder = sqlite3.connect(files.user_db.path)
+    holder.execute("begin immediate")
+    try:
+        assert files.autosave() is False and files.notes == []
+    finally:
+        holder.rollback()
+        holder.close()
+    assert files.autosave() and stored_users(files.user_db) == 17 and files.notes == []

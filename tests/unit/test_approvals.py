@@ -91,7 +91,8 @@ def test_fuzz_malformed_and_mutated_tokens_never_verify_and_never_crash(keys, da
 
 def test_public_keys_are_checked(keys):
     assert parse_public_key(" " + keys[0][1] + "\n") == keys[0][1]
-    for bad in ["", "abc", keys[0][1][:-2], keys[0][1] + "AA", "!" * 43]:
+    assert len(keys[0][1]) == 64 and not keys[0][1].startswith("-")
+    for bad in ["", "abc", keys[0][1][:-2], keys[0][1] + "aa", "!" * 64, "g" * 64]:
         with pytest.raises(ApprovalError):
             parse_public_key(bad)
 

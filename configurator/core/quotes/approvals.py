@@ -7,14 +7,15 @@ which it can check a signature but not make one. Two things are signed:
   and the total after discount as printed, and an expiry date. The token carries those fields in clear
   so a refusal can say exactly what does not match::
 
-      A1:Q-7KQ3H9XM2A-00042:25:USD:22173.75:2026-12-31:Xq3T0b1c:<86 characters of signature>
+      A1:Q-7KQ3H9XM2A-00042:25:USD:22173.75:2026-12-31:3fa0b1c2:<86 characters of signature>
 
 - **An installation policy** (the protected settings): this installation's role, its discount limit,
   the exchange-rate tolerance and the stored rates, bound to the installation id. Written by
   ``configurator approver policy``; without a valid one the defaults apply (DiscountPolicy()).
 
 Keys are written as text: a private key as PKCS#8 PEM (file mode 0600), a public key as the 32 raw bytes
-in URL-safe base64 without padding (43 characters), its id as the first 6 bytes of its SHA-256 (8
+in hexadecimal (64 characters: never starts with a dash, so it passes as a command-line argument), its id as
+the first 4 bytes of its SHA-256 (8
 characters). Qt-free, SQL-free.
 """
 
@@ -105,34 +106,34 @@ def public_key_text(private_key) -> str:
     from cryptography.hazmat.primitives import serialization
 
     raw = private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return _b64(raw)
+    return raw.hex()
 
 
 def parse_public_key(text: str) -> str:
     """The canonical text of a public key; ApprovalError when ``text`` is not one."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    cleaned = "".join(text.split()).rstrip("=")
-    raw = _unb64(cleaned, "the public key")
-    if len(raw) != 32:
-        raise ApprovalError(f"the public key is {len(raw)} bytes, an Ed25519 public key is 32 "
-                            f"(43 characters as printed by `configurator approver new-key`)")
+    cleaned = "".join(text.split()).lower()
+    if not re.fullmatch(r"[0-9a-f]{64}", cleaned):
+        raise ApprovalError(f"'{cleaned[:70]}' is not a public key: 64 hexadecimal digits as printed by "
+                            f"`configurator approver new-key`")
     try:
-        Ed25519PublicKey.from_public_bytes(raw)
+        Ed25519PublicKey.from_public_bytes(bytes.fromhex(cleaned))
     except ValueError:
         raise ApprovalError("the public key is not a valid Ed25519 key") from None
-    return _b64(raw)
+    return cleaned
 
 
 def key_id(public_text: str) -> str:
-    return _b64(hashlib.sha256(_unb64(public_text, "the public key")).digest()[:6])
+    """The first 4 bytes of the key's SHA-256 in hex: names the key in a token and in listings."""
+    return hashlib.sha256(bytes.fromhex(public_text)).digest()[:4].hex()
 
 
 def _verify(public_text: str, signature: bytes, message: bytes) -> bool:
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    key = Ed25519PublicKey.from_public_bytes(_unb64(public_text, "the public key"))
+    key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_text))
     try:
         key.verify(signature, message)
     except InvalidSignature:
@@ -214,7 +215,7 @@ def parse_approval(text: str) -> ApprovalToken:
         expiry = date.fromisoformat(expires)
     except ValueError:
         raise ApprovalError(f"the approval code's expiry '{expires[:12]}' is not a date") from None
-    if not re.fullmatch(r"[A-Za-z0-9_-]{8}", kid):
+    if not re.fullmatch(r"[0-9a-f]{8}", kid):
         raise ApprovalError("the approval code's key id is malformed")
     signature = _unb64(sig, "the approval code's signature")
     if len(signature) != 64:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from configurator.core.workload import (
-    CUSTOM_MODEL_ID, ENGINES, INFERENCE, OPTIMIZERS, RECOMPUTE, TRAINING, CustomModel, Workload,
+    CUSTOM_MODEL_ID, ENGINES, INFERENCE, OPTIMIZERS, RECOMPUTE, TRAINING, ZERO_AUTO, CustomModel, Workload,
 )
 
 MODES = [("Inference", None), ("Full fine-tune", "full"), ("LoRA", "lora"), ("QLoRA", "qlora"),
@@ -145,6 +145,7 @@ class WorkloadPanel(QWidget):
         self.global_batch = QSpinBox(self)
         self.global_batch.setRange(1, 1_000_000)
         self.zero = QComboBox(self)
+        self.zero.addItem("automatic (fastest that fits)", ZERO_AUTO)
         for stage, label in enumerate(("none (DDP)", "ZeRO-1", "ZeRO-2", "ZeRO-3 / FSDP")):
             self.zero.addItem(label, stage)
         self.recompute = QComboBox(self)
@@ -156,7 +157,10 @@ class WorkloadPanel(QWidget):
         self.lora_rank = QSpinBox(self)
         self.lora_rank.setRange(1, 1024)
         self.mfu = QDoubleSpinBox(self)
-        self.mfu.setRange(1, 100)
+        # 0 is the calibrated efficiency (fitted on measured training runs, db/training_efficiency.csv);
+        # any other value is the user's own MFU assumption.
+        self.mfu.setRange(0, 100)
+        self.mfu.setSpecialValueText("calibrated")
         self.mfu.setSuffix(" % MFU")
         for spin in (self.seq, self.micro_batch, self.global_batch, self.lora_rank, self.tokens, self.mfu):
             spin.setKeyboardTracking(False)

@@ -24,6 +24,7 @@ from configurator.core.sizing import (
     TrainingResult, TrainingSweep, TtftSweep, UsersFitSweep, decode_sweep, evaluate_inference, evaluate_training,
     prepare_inference, training_sweep, ttft_sweep, users_fit_sweep,
 )
+from configurator.core.sizing.serving import CLOSED, Lengths, ServingBuild, ServingResult, ServingWorkload, estimate
 from configurator.core.system import SystemSpec
 from configurator.core.sizing import custom_arch
 from configurator.core.workload import CUSTOM_MODEL_ID, INFERENCE, Workload
@@ -38,6 +39,9 @@ class InferenceAnalysis:
     users: int  # the chosen operating point (the workload's), marked on the charts
     context_tokens: int
     prompt_tokens: int
+    # Under load (SIZING.md 3b): the users as a closed loop of requests (prompt in, output out) on a
+    # continuous-batching engine, closed-form estimate (microseconds: it follows every slider step).
+    serving: ServingResult | None = None
 
 
 @dataclass(frozen=True)
@@ -84,17 +88,28 @@ def _inference(build: Build, catalog, system: SystemSpec) -> InferenceAnalysis:
     w = build.workload.inference
     model = resolve_model(w.model_id, build.workload, catalog)
     engine = catalog.engine(w.engine)
-    setup = prepare_inference(
-        model, system, catalog.precision(w.precision), catalog.precision(w.kv_precision),
-        catalog.engine_efficiency(engine.id, system.gpu.gpu_class), engine, w.parallel,
-    )
+    weight, kv = catalog.precision(w.precision), catalog.precision(w.kv_precision)
+    efficiency = catalog.engine_efficiency(engine.id, system.gpu.gpu_class)
+    setup = prepare_inference(model, system, weight, kv, efficiency, engine, w.parallel)
     return InferenceAnalysis(
+        serving=_serving(model, system, weight, kv, engine, efficiency, w),
         result=evaluate_inference(setup, w.users, w.context_tokens, w.prompt_tokens),
         decode=decode_sweep(setup, DEFAULT_USERS, np.array([float(w.context_tokens)]), float(w.prompt_tokens)),
         users_fit=users_fit_sweep(setup, DEFAULT_CONTEXTS, float(w.prompt_tokens)),
         ttft=ttft_sweep(setup, DEFAULT_PROMPTS, w.users),
         users=w.users, context_tokens=w.context_tokens, prompt_tokens=w.prompt_tokens,
     )
+
+
+def _serving(model, system, weight, kv, engine, efficiency, w) -> ServingResult | None:
+    """The workload's users under load, or None where the serving model cannot take it (said in the notes of
+    ``configurator serve``; the window keeps the batch figures)."""
+    try:
+        return estimate(ServingBuild(model, system, weight, kv, engine, efficiency),
+                        ServingWorkload(Lengths(max(w.prompt_tokens, 1)), Lengths(max(w.output_tokens, 1)),
+                                        arrival=CLOSED, concurrency=w.users))
+    except ConfiguratorError:
+        return None
 
 
 def _training(build: Build, catalog, system: SystemSpec) -> TrainingAnalysis:

@@ -66,6 +66,24 @@ def inference_rows(analysis) -> list[tuple[str, str]]:
         ("Expected speed, all users", tokens_per_s(r.aggregate_tokens_per_s)),
         ("Time to first token", duration(r.ttft_s)),
         ("Parallelism", f"tensor {r.tp} x pipeline {r.pp}"),
+        *serving_rows(getattr(inf, "serving", None)),
+    ]
+
+
+def serving_rows(s) -> list[tuple[str, str]]:
+    """The users under load (continuous batching, prompts and answers of the workload's lengths): what they
+    feel, from the serving estimate. Empty when there is no estimate or nothing fits."""
+    if s is None or not s.fits:
+        return []
+    basis = " (estimate, extrapolated)" if s.extrapolated else " (estimate)"
+    return [
+        ("Speed per user under load", f"{tokens_per_s(s.per_user_tokens_per_s_p50)} median, "
+                                      f"{tokens_per_s(s.per_user_tokens_per_s_p5)} for the slowest 5%{basis}"),
+        ("First token under load", f"{duration(s.ttft_s_p50)} median, {duration(s.ttft_s_p95)} p95 with queueing"
+                                   f"{basis}"),
+        ("Serving layout", f"{s.layout.replicas} x tensor {s.layout.tp}"
+                           + (f" x pipeline {s.layout.pp}" if s.layout.pp > 1 else "")
+                           + f", {tokens_per_s(s.system_output_tokens_per_s)} in all"),
     ]
 
 

@@ -7,7 +7,7 @@ words alone carry it too ("Fits" / "Does not fit", "feels fast" / "feels slow"),
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from configurator.present.numbers import count, duration, memory, money, tokens, tokens_per_s
 from configurator.present.sentences import severity_counts
@@ -77,7 +77,13 @@ def verdict(analysis, show_price: bool = True) -> list[VerdictItem]:
         inf = analysis.inference
         r = inf.result
         items.append(_memory(r.memory))
-        if r.max_users_at_context >= 1:
+        s = getattr(inf, "serving", None)
+        if r.max_users_at_context >= 1 and s is not None and s.fits:  # what users feel under load
+            speed = _speed(s.per_user_tokens_per_s_p50, inf.users)
+            items.append(replace(speed, detail=f"{speed.detail}, median under load"))
+            ttft = _ttft(s.ttft_s_p95, inf.prompt_tokens)
+            items.append(replace(ttft, detail=f"p95 with queueing, {inf.prompt_tokens:,}-token prompts"))
+        elif r.max_users_at_context >= 1:
             items.append(_speed(r.per_user_tokens_per_s, inf.users))
             items.append(_ttft(r.ttft_s, inf.prompt_tokens))
     elif analysis.training is not None:

@@ -37,7 +37,11 @@ def test_the_strip_shows_the_verdict_of_the_analysis(window):
     assert memory.value == "Fits" and memory.state == GOOD
     assert present.memory(r.memory.capacity_bytes) in memory.detail
     speed = next(c for c in window.verdict.cells if c.key == "speed")
-    assert present.tokens_per_s(r.per_user_tokens_per_s) in speed.value.text()
+    s = window.document.analysis.inference.serving  # what users feel under load: the serving estimate
+    assert s is not None and s.fits
+    assert present.tokens_per_s(s.per_user_tokens_per_s_p50) in speed.value.text()
+    ttft = next(c for c in window.verdict.cells if c.key == "ttft")
+    assert present.duration(s.ttft_s_p95) in ttft.value.text() and "p95" in ttft.detail.text()
     assert speed.accessibleName() == speed.item.text
 
 

@@ -31,6 +31,7 @@ from configurator.catalog import CatalogRepository  # noqa: E402
 from configurator.catalog.build import build_catalog  # noqa: E402
 from configurator.ui.views.chart_panel import ChartPanel  # noqa: E402
 from configurator.ui.document import BuildDocument  # noqa: E402
+from configurator.present import memory_value  # noqa: E402
 
 CHANGES = 200
 WARMUP = 10
@@ -96,7 +97,7 @@ def main() -> None:
             by_kind["drop" if i % 2 == 0 else "slider"].append((t1 - t0) * 1000.0)
         # the charts hold the new figures and every visible chart painted
         figures = analysis.inference or analysis.training
-        assert abs(panel.charts["memory"].total_gb - figures.result.memory.total_bytes / 1e9) < 1e-6
+        assert abs(panel.charts["memory"].total_gb - memory_value(figures.result.memory.total_bytes)) < 1e-6
         if analysis.inference is not None:
             assert panel.charts["throughput"].marker.xData[0] == doc.build.workload.inference.users
         for name, count in before.items():

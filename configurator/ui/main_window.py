@@ -286,6 +286,9 @@ class MainWindow(QMainWindow):
             for dock in getattr(self, "_docks_before", self.docks()):
                 dock.show()
         self.showFullScreen() if on else self.showNormal()
+        if on:  # the two charts get the larger share: they carry the answer at a glance
+            total = sum(self.splitter.sizes())
+            self.splitter.setSizes([int(total * 0.4), total - int(total * 0.4)])
 
     def docks(self) -> list[QDockWidget]:
         return [self.catalog_dock, self.details_dock, self.parts_dock, self.workload_dock, self.findings_dock,

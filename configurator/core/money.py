@@ -35,7 +35,7 @@ def to_decimal(value: Decimal | int | str, what: str = "amount") -> Decimal:
         try:
             result = Decimal(text)
         except InvalidOperation:
-            raise InvalidInputError(f"{what} '{value}' is not a number") from None
+            raise InvalidInputError(_not_a_number(what, value)) from None
     else:
         raise InvalidInputError(f"{what} must be a number, not {type(value).__name__}")
     if not result.is_finite():
@@ -48,11 +48,12 @@ def to_decimal(value: Decimal | int | str, what: str = "amount") -> Decimal:
 _PLAIN_NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,4})?$")
 
 
-def _not_a_number(what: str, value: str) -> str:
-    if "," in value:
+def _not_a_number(what: str, text: str) -> str:
+    value = text.encode("unicode_escape").decode("ascii")[:40]  # one line, whatever was typed
+    if "," in text:
         return (f"{what} '{value}' has a comma: write the decimal mark as a point and no thousands separator "
                 f"(5.5, 0.92, 1500)")
-    if "_" in value or any(c.isdigit() and not c.isascii() for c in value):
+    if "_" in text or any(c.isdigit() and not c.isascii() for c in text):
         return f"{what} '{value}' is not a plain number (digits 0-9 and a point only)"
     return f"{what} '{value}' is not a number"
 

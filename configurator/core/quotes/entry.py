@@ -20,6 +20,7 @@ SPACES = "\u00a0\u202f\u2009 "  # no-break, narrow no-break, thin and plain spac
 def parse_typed(text: str, what: str, decimal_point: str = ".", group: str = ",") -> Decimal:
     """``text`` as a Decimal, read with these marks; InvalidInputError naming ``what`` otherwise."""
     raw = text.strip()
+    shown = raw.encode("unicode_escape").decode("ascii")[:30]  # one line in the message, whatever was typed
     if not raw:
         raise InvalidInputError(f"{what} is empty")
     groups = SPACES if group in SPACES else group
@@ -31,7 +32,7 @@ def parse_typed(text: str, what: str, decimal_point: str = ".", group: str = ","
         example = f"1{group if group not in SPACES else ' '}234{decimal_point}50"
         hint = (f"the decimal mark here is '{decimal_point}'" if decimal_point not in raw and
                 any(c in raw for c in ".,") else "digits, one decimal mark and groups of three only")
-        raise InvalidInputError(f"{what} '{raw[:30]}' is not a number as written here ({hint}; e.g. {example})")
+        raise InvalidInputError(f"{what} '{shown}' is not a number as written here ({hint}; e.g. {example})")
     body = m.group(2)
     for mark in groups:
         body = body.replace(mark, "")
@@ -39,4 +40,4 @@ def parse_typed(text: str, what: str, decimal_point: str = ".", group: str = ","
     try:
         return Decimal(m.group(1) + body)
     except InvalidOperation:  # unreachable by the pattern; kept so a bad entry can never escape as a crash
-        raise InvalidInputError(f"{what} '{raw[:30]}' is not a number") from None
+        raise InvalidInputError(f"{what} '{shown}' is not a number") from None

@@ -17,6 +17,7 @@ from configurator.ui.views.chart_panel import ChartPanel
 from configurator.ui.document import BuildDocument
 from configurator.ui.file_controller import FileController
 from configurator.ui.icons import app_icon
+from configurator.ui.touch import kinetic_scrolling, name_form_fields
 from configurator.ui.models.build_parts_model import BuildPartsModel
 from configurator.ui.views.build_view import BuildView
 from configurator.ui.views.catalog_browser import CatalogBrowser
@@ -103,6 +104,8 @@ class MainWindow(QMainWindow):
         self.verdict.activated.connect(self.explain)
         self.parts_model.refused.connect(self._status)
 
+        kinetic_scrolling(self)
+        name_form_fields(self)
         self._base_font = QFont(QApplication.font())
         self._build_actions()
         self._fill_recent(context.user_db.recent_files())

@@ -110,3 +110,20 @@ def test_hide_internal_figures_outside_visitor_mode(window):
     assert "dealer cost" not in window.price.label.text().lower()
     window.set_hide_internal(False)
     assert "dealer cost" in window.price.label.text().lower()
+
+
+def test_touch_scrolling_and_accessible_names(window):
+    from PySide6.QtWidgets import QAbstractScrollArea, QFormLayout, QScroller
+
+    for area in (window.build_scroll, window.catalog_browser.current_tab().table, window.findings.table):
+        assert QScroller.hasScroller(area.viewport())
+    names = []
+    for form in window.workload.findChildren(QFormLayout):
+        for row in range(form.rowCount()):
+            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if field is not None and field.widget() is not None:
+                names.append(field.widget().accessibleName())
+    assert names and all(names), names
+    assert "Concurrent users" in names
+    assert window.build_view.accessibleName() == "Build" and window.verdict.accessibleName() == "Verdict"
+    assert all(c.accessibleName() for c in window.verdict.cells if not c.isHidden())

@@ -12,7 +12,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel
 
-from configurator.charts.style import BACKGROUND, GRID_ALPHA, TEXT, log_axis, style_plot
+from configurator.charts.style import (
+    AXIS, BACKGROUND, DARK_AXIS, DARK_BACKGROUND, DARK_TEXT, GRID_ALPHA, TEXT, log_axis, style_plot, system_is_dark,
+)
 
 NO_ANALYSIS = "Nothing to chart yet."
 
@@ -52,6 +54,8 @@ class ChartState:
         self._ranges: dict[int, tuple] = {}
         self.analysis = None
         self.set_empty(NO_ANALYSIS)
+        self.dark = False
+        self.apply_theme(system_is_dark())
 
     # -- entry point -------------------------------------------------------------------------------
     def show_analysis(self, analysis) -> None:
@@ -91,6 +95,25 @@ class ChartState:
         if not self.is_empty:
             self.empty.show()
             self.empty.raise_()
+
+    def apply_theme(self, dark: bool, force: bool = False) -> None:
+        """Light or dark ground, axes and legend text (the window follows the system; print stays light)."""
+        if getattr(self, "dark", None) == dark and not force:
+            return
+        self.dark = dark
+        ground, text, axis = (DARK_BACKGROUND, DARK_TEXT, DARK_AXIS) if dark else (BACKGROUND, TEXT, AXIS)
+        self.setBackground(ground)
+        for plot in self.plot_items():
+            for name in ("left", "bottom", "right", "top"):
+                ax = plot.getAxis(name)
+                ax.setPen(pg.mkPen(axis))
+                ax.setTextPen(pg.mkPen(text))
+                ax.picture = None  # re-render the cached axis in the new colours
+                ax.update()
+            legend = getattr(plot, "legend", None)
+            if legend is not None:
+                legend.setLabelTextColor(text)
+        self.empty.setStyleSheet(f"color: {text}; background: {ground}; font-size: 11pt;")
 
     def set_grid(self, on: bool) -> None:
         """Grid lines (off in the window for speed, on in printed images)."""

@@ -36,6 +36,7 @@ def render_chart_png(name: str, analysis, width_px: int, height_px: int) -> byte
     _application()
     chart = create_chart(name)
     try:
+        chart.apply_theme(False)  # paper is white, whatever the screen's colour scheme
         chart.setAntialiasing(True)
         chart.set_grid(True)
         # Shown but never on screen: Qt lays the view out at exactly this size (a hidden widget keeps

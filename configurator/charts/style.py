@@ -18,6 +18,19 @@ from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem
 BACKGROUND = "w"
 TEXT = "#333333"
 AXIS = "#666666"
+# Dark colour scheme (the system's, through Qt's style hints): the same roles on a dark ground. Printed images
+# (the PDF) always use the light ones: paper is white.
+DARK_BACKGROUND = "#202124"
+DARK_TEXT = "#e0e0e0"
+DARK_AXIS = "#a0a0a0"
+
+
+def system_is_dark() -> bool:
+    """Whether the desktop asks for a dark colour scheme (Qt 6.5+ style hints; unknown reads as light)."""
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance()
+    return app is not None and app.styleHints().colorScheme() == Qt.ColorScheme.Dark
 GRID_ALPHA = 0.15
 
 EXPECTED = "#1f6fb4"  # blue: the expected figure

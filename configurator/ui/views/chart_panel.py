@@ -8,9 +8,11 @@ document) updates the charts on show with ``setData``; nothing here computes a f
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QGridLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from configurator.charts.registry import INFERENCE_CHARTS, TRAINING_CHARTS, create_chart
+from configurator.charts.style import system_is_dark
 from configurator.core.workload import TRAINING
 
 MIN_CHART_H = 130  # px: a chart keeps its headline, bar or curves, axis and legend readable
@@ -51,6 +53,8 @@ class ChartPanel(QWidget):
             chart.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             chart.setMinimumHeight(MIN_CHART_H)
         document.analysis_ready.connect(self.show_analysis)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self.follow_colour_scheme)
+        self.follow_colour_scheme()
         self.show_analysis(document.analysis)
 
     @property
@@ -60,6 +64,12 @@ class ChartPanel(QWidget):
 
     def visible_charts(self) -> list[str]:
         return ["memory", *(n for n in self._page_charts[self.pages.currentWidget()] if n not in self._hidden)]
+
+    def follow_colour_scheme(self, *_args) -> None:
+        """Dark mode follows the system's colour scheme, charts included."""
+        dark = system_is_dark()
+        for chart in self.charts.values():
+            chart.apply_theme(dark, force=True)  # also what a chart added after its first theme (legends)
 
     def set_visitor(self, on: bool) -> None:
         """Visitor mode shows the two charts that matter: memory and the throughput (or training) chart."""

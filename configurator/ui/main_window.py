@@ -321,7 +321,10 @@ class MainWindow(QMainWindow):
         name = Path(self.document.path).name if self.document.path else "Untitled build"
         edition = "" if self.context.edition == "internal" else " (customer edition)"
         self.setWindowTitle(f"{name}[*] — {APP_TITLE} {__version__}{edition}")
-        self.setWindowModified(self.document.modified)
+        try:
+            self.setWindowModified(self.document.modified)
+        except RuntimeError:  # at interpreter exit the context's undo stack can go before the window
+            pass
 
     # -- layout memory ---------------------------------------------------------------------------
     def _restore_layout(self) -> None:

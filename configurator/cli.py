@@ -33,6 +33,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     import configurator.commands as commands
 
     names = sorted(info.name for info in pkgutil.iter_modules(commands.__path__))
+    only = only.replace("-", "_") if only else only  # `build-sheet` is registered by build_sheet.py
     for name in ([only] if only in names else names):
         importlib.import_module(f"configurator.commands.{name}").register(sub)
     return parser

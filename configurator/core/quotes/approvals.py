@@ -221,9 +221,14 @@ def parse_approval(text: str) -> ApprovalToken:
     if len(signature) != 64:
         raise ApprovalError("the approval code's signature is cut short or too long (mistyped?)")
     try:
-        return ApprovalToken(number, Decimal(discount), currency, Decimal(total), expiry, kid, signature)
+        token = ApprovalToken(number, Decimal(discount), currency, Decimal(total), expiry, kid, signature)
     except InvalidOperation:
         raise ApprovalError("the approval code's figures are not numbers") from None
+    if canonical_percent(token.discount) != discount or canonical_total(token.total) != total or \
+            expiry.isoformat() != expires:
+        # one approval, one spelling: a token whose figures were re-written (022173.75) is not the one signed
+        raise ApprovalError("the approval code was altered (its figures are not written as signed)")
+    return token
 
 
 def verify_approval(text: str, trusted: Iterable[str], number: str, discount: Decimal, currency: str,

@@ -127,9 +127,12 @@ def _dialog_ask(app) -> Ask | None:
 _NOT_GIVEN: Any = object()
 
 
-def run_app(smoke: str | None = None, ask: Ask | None = _NOT_GIVEN) -> int:
+def run_app(smoke: str | None = None, ask: Ask | None = _NOT_GIVEN, open_path: str | None = None) -> int:
     """Run the app; 2 when it cannot start. ``ask`` answers start-up recovery questions (a message box
-    by default; with --smoke nobody answers: a damaged file is one line on stderr and exit status 2)."""
+    by default; with --smoke nobody answers: a damaged file is one line on stderr and exit status 2).
+    ``open_path``: a build file to open in the window (`configurator FILE.json`, the desktop entry's %f); a
+    file that cannot be opened is the usual "Cannot open build" message over an empty build, or, where
+    nobody can read a message box, one line on stderr and exit status 2."""
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -160,6 +163,17 @@ def run_app(smoke: str | None = None, ask: Ask | None = _NOT_GIVEN) -> int:
             print(f"configurator: error: {exc}", file=sys.stderr)
             window.files.shutdown()
             return 2
+    elif smoke is None and open_path:
+        if ask is None:  # nobody to read a message box (offscreen): one line and exit 2, as for start-up problems
+            from configurator.core.buildfile import load
+
+            try:
+                load(open_path, context.catalog)
+            except (ConfiguratorError, OSError) as exc:
+                print(f"configurator: error: {' '.join(str(exc).split())}", file=sys.stderr)
+                window.files.shutdown()
+                return 2
+        window.files.open(open_path)  # the file asked for wins over an autosave offer (which stays for next time)
     elif smoke is None:
         window.files.offer_restore()
 

@@ -49,7 +49,37 @@ def _command_word(argv: list[str]) -> str | None:
     return None
 
 
+def build_file_argument(argv: list[str]) -> str | None:
+    """The build file of `configurator FILE.json [--smoke]` (what the desktop entry's `Exec=configurator %f`
+    runs): a first word that names a .json file, or an existing file that is no command; None otherwise."""
+    from pathlib import Path
+
+    import configurator.commands as commands
+
+    for i, arg in enumerate(argv):
+        if arg.startswith("-") or (i and argv[i - 1] == "--smoke"):  # `--smoke BUILD.json` is --smoke's own
+            continue
+        names = {info.name for info in pkgutil.iter_modules(commands.__path__)}
+        if arg.replace("-", "_") in names:
+            return None
+        return arg if arg.lower().endswith(".json") or Path(arg).is_file() else None
+    return None
+
+
+def _open_file(path: str, argv: list[str]) -> int:
+    """Open ``path`` in the window; with --smoke, open it, wait for the first paint and exit."""
+    parser = OneLineParser(prog="configurator", usage="configurator BUILD.json [--smoke]")
+    parser.add_argument("--smoke", action="store_true")
+    options = parser.parse_args([arg for arg in argv if arg != path])
+    from configurator.app import run_app
+
+    return run_app(smoke=path) if options.smoke else run_app(open_path=path)
+
+
 def run(argv: list[str]) -> int:
+    path = build_file_argument(argv)
+    if path is not None:
+        return _open_file(path, argv)
     parser = build_parser(_command_word(argv))
     args = parser.parse_args(argv)
     if args.command is None:

@@ -127,3 +127,19 @@ def test_touch_scrolling_and_accessible_names(window):
     assert "Concurrent users" in names
     assert window.build_view.accessibleName() == "Build" and window.verdict.accessibleName() == "Verdict"
     assert all(c.accessibleName() for c in window.verdict.cells if not c.isHidden())
+
+
+def test_panels_out_of_sight_refresh_when_shown(window):
+    roi = window.roi
+    window.roi_dock.hide()  # out of sight (closed, or tabbed behind another dock)
+    QApplication.processEvents()
+    assert not roi.isVisible()
+    shown = roi.summary.text()
+    w = window.document.build.workload
+    window.document.set_workload(replace(w, inference=replace(w.inference, users=w.inference.users + 7)))
+    window.document.set_roi(replace(window.document.build.roi, hours_per_day=window.document.build.roi.hours_per_day / 2))
+    analysis = window.document.recompute()
+    assert roi.summary.text() == shown  # nothing redrawn out of sight
+    window.roi_dock.show()
+    QApplication.processEvents()
+    assert roi.summary.text() == present.roi_summary(analysis.roi, __import__("configurator.core.roi", fromlist=["HORIZONS"]).HORIZONS)

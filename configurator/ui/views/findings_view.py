@@ -6,10 +6,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from configurator.present import count, severity_counts
+from configurator.ui.lazy import RefreshWhenShown
 from configurator.ui.models.findings_model import PARTS_ROLE, FindingsModel
 
 
-class FindingsView(QWidget):
+class FindingsView(RefreshWhenShown, QWidget):
     parts_selected = Signal(list)  # part ids named by the selected finding (build view highlights them)
 
     def __init__(self, document, parent=None):
@@ -33,7 +34,7 @@ class FindingsView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
-        document.analysis_ready.connect(self.show_analysis)
+        document.analysis_ready.connect(self.offer)  # out of sight: shown when it comes into view
         if document.analysis is not None:
             self.show_analysis(document.analysis)
 

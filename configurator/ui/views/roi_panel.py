@@ -12,6 +12,7 @@ from configurator.charts.registry import create_chart
 from configurator.charts.roi_chart import NO_ROI
 from configurator.core.roi import HORIZONS
 from configurator.present import roi_summary
+from configurator.ui.lazy import RefreshWhenShown
 
 # field -> (label, minimum, maximum, decimals, suffix); 0 cloud rate means "the catalog's rate"
 FIELDS = {
@@ -24,7 +25,7 @@ FIELDS = {
 }
 
 
-class RoiPanel(QWidget):
+class RoiPanel(RefreshWhenShown, QWidget):
     def __init__(self, document, parent=None):
         super().__init__(parent)
         self.setObjectName("roi")
@@ -55,7 +56,7 @@ class RoiPanel(QWidget):
         layout.addWidget(self.chart, 1)
         layout.addWidget(self.summary)
         document.build_changed.connect(self._build_changed)
-        document.analysis_ready.connect(self.show_analysis)
+        document.analysis_ready.connect(self.offer)  # out of sight: shown when it comes into view
         self.show_assumptions()
 
     def show_analysis(self, analysis) -> None:

@@ -145,6 +145,11 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Save", lambda: self.files.save(), hotkeys.SAVE)
         self._action(file_menu, "Save &as…", lambda: self.files.save_as(), hotkeys.SAVE_AS)
         file_menu.addSeparator()
+        from configurator.ui.document_export import export_bom, export_build_sheet
+
+        self._action(file_menu, "Export &build sheet…", lambda: export_build_sheet(self))
+        self._action(file_menu, "Export BO&M…", lambda: export_bom(self))
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, hotkeys.QUIT)
 
         edit = bar.addMenu("&Edit")

@@ -163,8 +163,9 @@ def quote_document(quote: Quote, build: "Build", analysis: "Analysis", sheet: "P
         line_items_table(sheet), totals_block(sheet, approval),
     )
     if approval.pending:
-        doc.add(Paragraph(f"The discount of {percent(approval.discount)} is {PENDING_TEXT}. Prices are "
-                          "confirmed once it is approved.", "alert"))
+        what = (f"The discount of {percent(approval.discount)}" if approval.discount
+                else "The exchange rate")  # a rate away from the stored one needs approval like a discount
+        doc.add(Paragraph(f"{what} is {PENDING_TEXT}. Prices are confirmed once it is approved.", "alert"))
     elif approval.state == APPROVED and edition == "internal":
         doc.add(Paragraph(f"Discount approved (code {quote.approval_code}).", "small"))
     doc.add(Spacer(), *workload_blocks(build, analysis), *compatibility_blocks(analysis))
@@ -244,8 +245,9 @@ def options_document(quote: Quote, options: list[OptionContent], approval: Appro
                     for i, o in enumerate(options)), caption="Your options"),
     )
     if approval.pending:
-        doc.add(Paragraph(f"The discount of {percent(approval.discount)} is {PENDING_TEXT}. Prices are "
-                          "confirmed once it is approved.", "alert"))
+        what = (f"The discount of {percent(approval.discount)}" if approval.discount
+                else "The exchange rate")  # a rate away from the stored one needs approval like a discount
+        doc.add(Paragraph(f"{what} is {PENDING_TEXT}. Prices are confirmed once it is approved.", "alert"))
     for i, o in enumerate(options):
         totals = totals_block(o.sheet, approval)
         rows = list(totals.rows)

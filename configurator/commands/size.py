@@ -277,10 +277,13 @@ def _training(args, repo, model, system) -> dict:
 
 
 def _print_summary(o: dict) -> None:
-    mem = o["memory_gb"]
-    parts = ", ".join(f"{k} {v:g}" for k, v in mem.items() if k not in ("total_per_gpu", "capacity_per_gpu"))
+    from configurator.present import memory
+
+    # The JSON's memory is decimal GB (scripts); the text reads in the datasheet GB like the window and the PDFs.
+    mem = {k: memory(v * GB) for k, v in o["memory_gb"].items()}
+    parts = ", ".join(f"{k} {v}" for k, v in mem.items() if k not in ("total_per_gpu", "capacity_per_gpu"))
     print(f"{o['model']} on {o['nodes']} x {o['gpus_per_node']} x {o['gpu']} ({o['mode']})")
-    print(f"  memory per GPU: {mem['total_per_gpu']:g} GB of {mem['capacity_per_gpu']:g} GB "
+    print(f"  memory per GPU: {mem['total_per_gpu']} of {mem['capacity_per_gpu']} "
           f"({'fits' if o['fits'] else 'DOES NOT FIT'}): {parts}")
     if o["mode"] == "inference":
         d = o["decode_tokens_per_s"]

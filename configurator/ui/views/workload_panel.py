@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from configurator.core.workload import (
-    CUSTOM_MODEL_ID, ENGINES, INFERENCE, OPTIMIZERS, RECOMPUTE, TRAINING, ZERO_AUTO, CustomModel, Workload,
+    AUTO, CUSTOM_MODEL_ID, ENGINES, INFERENCE, OPTIMIZERS, RECOMPUTE, TRAINING, ZERO_AUTO, CustomModel, Workload,
 )
 
 MODES = [("Inference", None), ("Full fine-tune", "full"), ("LoRA", "lora"), ("QLoRA", "qlora"),
@@ -175,6 +175,16 @@ class WorkloadPanel(QWidget):
         tform.addRow("Optimizer", self.optimizer)
         tform.addRow("LoRA rank", self.lora_rank)
         tform.addRow("Assumed utilisation", self.mfu)
+        # Parallel degrees of the training layout: 0 lets the layout search choose (the fastest that fits).
+        self.degrees: dict[str, QSpinBox] = {}
+        for name, label in (("tp", "Tensor parallel"), ("pp", "Pipeline stages"), ("cp", "Context parallel"),
+                            ("ep", "Expert parallel")):
+            spin = QSpinBox(self)
+            spin.setRange(AUTO, 4096)
+            spin.setSpecialValueText("automatic")
+            spin.setKeyboardTracking(False)
+            self.degrees[name] = spin
+            tform.addRow(label, spin)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -201,7 +211,7 @@ class WorkloadPanel(QWidget):
         self.users.spin.valueChanged.connect(lambda _=None: self._commit("users"))
         self.context.spin.valueChanged.connect(lambda _=None: self._commit("context"))
         for spin in (self.prompt, self.output, self.seq, self.micro_batch, self.global_batch, self.lora_rank,
-                     self.tokens, self.mfu, self.custom_params, *self.custom_ints.values()):
+                     self.tokens, self.mfu, self.custom_params, *self.custom_ints.values(), *self.degrees.values()):
             spin.valueChanged.connect(lambda _=None: self._commit())
         self.custom_name.editingFinished.connect(lambda: self._commit())
 
@@ -222,6 +232,7 @@ class WorkloadPanel(QWidget):
             global_batch=self.global_batch.value(), zero_stage=self.zero.currentData(),
             recompute=self.recompute.currentData(), optimizer=self.optimizer.currentData(),
             lora_rank=self.lora_rank.value(), mfu=self.mfu.value() / 100.0,
+            **{name: spin.value() for name, spin in self.degrees.items()},
         )
         custom = CustomModel(name=self.custom_name.text().strip() or "Custom model",
                              params_b=round(self.custom_params.value(), 2),
@@ -271,6 +282,8 @@ class WorkloadPanel(QWidget):
             self.global_batch.setValue(t.global_batch)
             self.lora_rank.setValue(t.lora_rank)
             self.mfu.setValue(t.mfu * 100.0)
+            for name, spin in self.degrees.items():
+                spin.setValue(getattr(t, name))
             c = w.custom
             self.custom_name.setText(c.name)
             self.custom_params.setValue(c.params_b)

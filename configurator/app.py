@@ -140,6 +140,11 @@ def run_app(smoke: str | None = None, ask: Ask | None = _NOT_GIVEN, open_path: s
     app.setApplicationName("AI Hardware Configurator")
     if ask is _NOT_GIVEN:
         ask = None if smoke is not None else _dialog_ask(app)
+    if smoke is None:  # one window per user database: a running one takes the file (never when timing a start)
+        from configurator.ui.single_instance import hand_over
+
+        if hand_over(open_path):
+            return 0
     try:
         context = create_context(ask)
     except StartupError as exc:  # declined, or nobody to ask: the message is the whole story
@@ -214,6 +219,12 @@ def run_app(smoke: str | None = None, ask: Ask | None = _NOT_GIVEN, open_path: s
         print(f"startup_ms={watcher.painted_ms:.0f}")
         return 0
 
+    from configurator.ui.single_instance import InstanceServer, bring_forward
+
+    server = InstanceServer(lambda path: bring_forward(window, path), parent=window)
     window.show_on_screen()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        server.close()
 

@@ -121,3 +121,37 @@ def test_a_bad_file_in_an_interactive_window_is_the_usual_message(qapp, tmp_path
     assert _run_app_inspecting(qapp, inspect, open_path=str(bad), ask=lambda title, question: False) == 0
     assert found["path"] is None  # an empty build, not half a file
     assert len(found["boxes"]) == 1 and str(bad) in found["boxes"][0]
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen has no window manager to raise it
+def test_a_second_start_hands_its_file_to_the_running_window(qtbot, app_context):
+    from configurator.ui.main_window import MainWindow
+    from configurator.ui.single_instance import InstanceServer, bring_forward
+
+    window = MainWindow(app_context, ask=lambda *_: True)
+    qtbot.addWidget(window)
+    window.show()
+    server = InstanceServer(lambda path: bring_forward(window, path))
+    try:
+        assert server.listening
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}  # same XDG_DATA_HOME: the same user database
+        second = subprocess.Popen([sys.executable, "-m", "configurator", str(EXAMPLE)], cwd=ROOT, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        qtbot.waitUntil(lambda: window.document.path is not None, timeout=60000)
+        out, err = second.communicate(timeout=60)
+        assert second.returncode == 0, err
+        assert str(window.document.path) == str(EXAMPLE)
+        assert "startup_ms" not in out
+    finally:
+        if "second" in locals() and second.poll() is None:
+            second.kill()
+            second.communicate()
+        server.close()
+        window.document.undo_stack.setClean()
+        window.close()
+
+
+def test_with_no_running_window_there_is_nobody_to_hand_over_to():
+    from configurator.ui.single_instance import hand_over
+
+    assert hand_over(str(EXAMPLE)) is False

@@ -113,7 +113,8 @@ class ChartState:
             legend = getattr(plot, "legend", None)
             if legend is not None:
                 legend.setLabelTextColor(text)
-        self.empty.setStyleSheet(f"color: {text}; background: {ground}; font-size: 11pt;")
+        css_ground = DARK_BACKGROUND if dark else "white"  # a style sheet colour (pyqtgraph's "w" is not one)
+        self.empty.setStyleSheet(f"color: {text}; background: {css_ground}; font-size: 11pt;")
 
     def set_grid(self, on: bool) -> None:
         """Grid lines (off in the window for speed, on in printed images)."""

@@ -306,10 +306,13 @@ class MainWindow(QMainWindow):
         """First start fits the screen it opens on: the saved geometry when there is one, else the comfortable
         size, or maximised where the screen is smaller than that."""
         screen = self.screen() or QApplication.primaryScreen()
-        if self.context.settings.value("window/geometry") is not None or screen is None:
+        if screen is None:
             self.show()
             return
         available = screen.availableGeometry()
+        if self.context.settings.value("window/geometry") is not None and available.contains(self.geometry()):
+            self.show()  # the size the user left it at, when it still fits this screen
+            return
         width, height = COMFORTABLE_SIZE
         if available.width() < width or available.height() < height:
             # The whole available screen (also where no window manager maximises), then maximised.

@@ -159,3 +159,22 @@ def test_device_pixel_ratio_2():
                           cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip().splitlines()[-1] == "ok", proc.stdout
+
+
+def test_the_window_opens_inside_its_screen(qtbot, app_context):
+    """First start, and a saved geometry from a bigger screen: either way the window fits the one it opens on."""
+    from configurator.ui.main_window import MainWindow
+
+    big = MainWindow(app_context)
+    qtbot.addWidget(big)
+    big.resize(3000, 2000)
+    app_context.settings.setValue("window/geometry", big.saveGeometry())  # as a larger screen left it
+    for saved in (True, False):
+        if not saved:
+            app_context.settings.remove("window/geometry")
+        w = MainWindow(app_context)
+        qtbot.addWidget(w)
+        w.show_on_screen()
+        QApplication.processEvents()
+        available = w.screen().availableGeometry()  # (the offscreen screen is 800 px; its frame offsets the client)
+        assert w.width() <= available.width() and w.height() <= available.height(), (saved, w.geometry(), available)

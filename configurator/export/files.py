@@ -14,6 +14,7 @@ import re
 import secrets
 from pathlib import Path
 
+from configurator.core.durable import fsync_dir  # noqa: F401 - re-exported for the document writers
 from configurator.export.formatting import ExportError
 
 TEMP_SUFFIX = ".partial"
@@ -49,20 +50,6 @@ def fsync_file(path: Path, shown: Path | None = None) -> None:
         os.fsync(fd)
     except OSError as exc:
         raise ExportError(f"{shown} could not be flushed to disk ({exc.strerror or exc}): is the disk full?") from None
-    finally:
-        os.close(fd)
-
-
-def fsync_dir(directory: Path) -> None:
-    """Make a rename durable (POSIX); not possible on every platform, so failures are ignored."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
     finally:
         os.close(fd)
 

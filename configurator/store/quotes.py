@@ -32,6 +32,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from configurator.core.database_errors import DAMAGED
+from configurator.core.durable import fsync_dir as _fsync_dir
 from configurator.core.quotes.approvals import ApprovalError, key_id, parse_public_key, verify_policy
 from configurator.core.quotes.model import (
     DRAFT, ISSUED, Customer, Quote, QuoteError, QuoteLockedError, QuoteOption, next_revision, parse_label,
@@ -402,19 +403,6 @@ def _draw_prefix(used: set[str]) -> str:
         prefix = "".join(secrets.choice(PREFIX_ALPHABET) for _ in range(PREFIX_LENGTH))
         if prefix not in used:
             return prefix
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def policy_from_settings(settings: dict) -> DiscountPolicy:

@@ -19,6 +19,7 @@ from configurator.core.configuration.catalog import Catalog
 from configurator.core.configuration.placement import free_slot
 from configurator.core.errors import ConfiguratorError
 from configurator.core.buildfile.problems import Problems, show as _show
+from configurator.core.durable import fsync_dir as _fsync_dir
 from configurator.core.buildfile.models import arch_from_dict, arch_to_dict, imported_in, with_models
 from configurator.core.buildfile.workload import workload_from_dict, workload_to_dict
 from configurator.core.roi import RoiAssumptions, assumptions_to_dict, check_months, check_value
@@ -122,20 +123,6 @@ def save(build: Build, path: str | Path) -> Path:
         raise
     _fsync_dir(path.parent)
     return path
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename itself durable (POSIX); not possible on every platform."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # -- reading ----------------------------------------------------------------------------------------

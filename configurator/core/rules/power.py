@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Iterator
 
 from configurator.core import parts
 from configurator.core.configuration import constraints
-from configurator.core.rules.findings import Finding, error, warning
-from configurator.present import watts
+from configurator.core.rules.findings import Finding, error, info, warning
+from configurator.present import count, watts
 
 if TYPE_CHECKING:
     from configurator.core.configuration import Build
@@ -91,6 +91,74 @@ def _psu_ids(build: "Build") -> list[str]:
     return [i.part.id for i in build.psus]
 
 
+@dataclass(frozen=True)
+class PsuFix:
+    """A change within the catalog and the chassis that gives the load its headroom."""
+
+    psu: parts.Psu
+    count: int  # units after the change
+    replace: bool  # True: every unit becomes ``psu``; False: ``count - current`` more of ``psu`` are added
+    usable_w: float  # capacity after redundancy once the change is made
+
+
+def _catalog_psus(build: "Build") -> list[parts.Psu]:
+    """Every PSU of the catalog (a catalog that cannot list its parts offers none)."""
+    lister = getattr(build.catalog, "list", None)
+    return list(lister("psus")) if callable(lister) else []
+
+
+def psu_fix(build: "Build", needed_w: float) -> PsuFix | None:
+    """The smallest change that makes the usable PSU capacity reach ``needed_w``: first the same number of a
+    larger unit the bays take, then more of the present unit in free bays (in pairs for N+N), then both; None
+    when the catalog has no PSU and the chassis no bay that gets there (the server ships at its maximum)."""
+    if not build.psus:
+        return None
+    b = power_budget(build)
+    chassis = build.chassis
+    current = max((i.part for i in build.psus), key=lambda p: _unit_watts(p, b.low_line))
+    form = chassis.psu_form if chassis else current.form
+    max_w = chassis.max_psu_w if chassis else float("inf")
+    bays = chassis.psu_bays if chassis else b.psu_count
+    step = 2 if b.redundancy == "n+n" else 1
+    n = b.psu_count
+    fits = sorted((p for p in _catalog_psus(build)
+                   if p.form == form and p.watts <= max_w and _unit_watts(p, b.low_line) > 0),
+                  key=lambda p: _unit_watts(p, b.low_line))
+    larger = [p for p in fits if _unit_watts(p, b.low_line) > _unit_watts(current, b.low_line)]
+
+    present = [_unit_watts(i.part, b.low_line) for i in build.psus for _ in range(i.quantity)]
+
+    def usable(unit: parts.Psu, units: int, keep: bool = False) -> float:
+        """Capacity after redundancy with ``units`` PSUs: all ``unit``, or (keep) the present ones plus more."""
+        added = [_unit_watts(unit, b.low_line)] * (units - n if keep else units)
+        return usable_capacity((present if keep else []) + added, b.redundancy)
+
+    more = [c for c in range(n + 1, bays + 1) if c % step == 0]  # N+N grows by pairs (one per feed)
+    for psu in larger:  # same bays, bigger units
+        if usable(psu, n) >= needed_w:
+            return PsuFix(psu, n, True, usable(psu, n))
+    if current in fits:
+        for units in more:  # more of the present unit in free bays
+            if usable(current, units, keep=True) >= needed_w:
+                return PsuFix(current, units, False, usable(current, units, keep=True))
+    for psu in larger:  # bigger units and more of them
+        for units in more:
+            if usable(psu, units) >= needed_w:
+                return PsuFix(psu, units, True, usable(psu, units))
+    return None
+
+
+def fix_text(build: "Build", fix: PsuFix) -> str:
+    """'use 2 x ATX 3.1 1600 W ... instead' / 'add 1 more ... in a free bay'."""
+    n = build.count("psus")
+    if not fix.replace:
+        more = fix.count - n
+        bays = count(more, "free bay")
+        return (f"add {more} more {fix.psu.name} in {'a free bay' if more == 1 else bays} "
+                f"({watts(fix.usable_w)} usable)")
+    return f"use {fix.count} x {fix.psu.name} ({watts(fix.usable_w)} usable) instead"
+
+
 def psu_headroom(build: "Build") -> Iterator[Finding]:
     if not build.psus:
         return
@@ -106,19 +174,29 @@ def psu_headroom(build: "Build") -> Iterator[Finding]:
         if b.psu_count >= 2 else ""
     limit = b.psu_usable_w * build.param("psu_max_load_fraction")
     factor = build.param("psu_transient_factor")
+    needed = b.load_w * factor
     if b.load_w > limit:
+        fix = psu_fix(build, b.load_w / build.param("psu_max_load_fraction"))
+        advice = (f"To fix it, {fix_text(build, fix)}, or choose fewer GPUs." if fix else
+                  "No PSU in the catalog that this chassis takes carries it: choose fewer or smaller GPUs.")
         yield error(
             "PSU_HEADROOM",
             f"The system draws about {watts(b.load_w)} at full load (GPUs {watts(b.gpu_w)}), but its power "
-            f"supplies deliver {watts(b.psu_usable_w)}{spare}. Add or choose larger PSUs, or fewer GPUs.",
-            *ids, *gpu_ids)
-    elif b.load_w * factor > b.psu_usable_w:
-        yield warning(
-            "PSU_HEADROOM",
-            f"The power supplies deliver {watts(b.psu_usable_w)}{spare} for a full load of about "
-            f"{watts(b.load_w)}: less than the {factor:g}x headroom GPUs need for their short power "
-            f"spikes ({watts(b.load_w * factor)}). Consider larger PSUs.",
-            *ids)
+            f"supplies deliver {watts(b.psu_usable_w)}{spare}. {advice}",
+            *ids, *gpu_ids, *((fix.psu.id,) if fix else ()))
+    elif needed > b.psu_usable_w:
+        # A warning only where the catalog has the fix (and it says which); a server that already holds the
+        # largest unit its bays take in every bay ships that way (6 x 3 kW at 3+3 on HGX H100/H200): a note.
+        fix = psu_fix(build, needed)
+        said = (f"The power supplies deliver {watts(b.psu_usable_w)}{spare} for a full load of about "
+                f"{watts(b.load_w)}: less than the {factor:g}x headroom GPUs need for their short power "
+                f"spikes ({watts(needed)}).")
+        if fix:
+            yield warning("PSU_HEADROOM", f"{said} To fix it, {fix_text(build, fix)}.", *ids, fix.psu.id)
+        else:
+            ships = " (as the server ships)" if build.chassis is not None and build.chassis.kind == "hgx" else ""
+            yield info("PSU_HEADROOM", f"{said} Every PSU bay already holds the largest unit this chassis "
+                       f"takes{ships}; no PSU in the catalog adds more.", *ids)
 
 
 def psu_fit(build: "Build") -> Iterator[Finding]:
@@ -149,6 +227,17 @@ def psu_redundancy(build: "Build") -> Iterator[Finding]:
                       f"number (the build has {count}).", chassis.id, *_psu_ids(build))
 
 
+def _catalog_circuits(build: "Build") -> list[parts.Circuit]:
+    lister = getattr(build.catalog, "list", None)
+    return list(lister("circuits")) if callable(lister) else []
+
+
+def larger_circuit(build: "Build", wall_w: float) -> parts.Circuit | None:
+    """The smallest catalog circuit (db/circuits.csv) that carries ``wall_w`` continuously, or None."""
+    carries = [c for c in _catalog_circuits(build) if c.continuous_w >= wall_w]
+    return min(carries, key=lambda c: (c.continuous_w, c.id), default=None)
+
+
 def wall_circuit(build: "Build") -> Iterator[Finding]:
     if not build.gpus and build.platform is None:
         return
@@ -158,12 +247,19 @@ def wall_circuit(build: "Build") -> Iterator[Finding]:
         return
     if b.wall_w > circuit.continuous_w:
         what = "each node" if build.nodes > 1 else "the system"
+        better = larger_circuit(build, b.wall_w)
+        split = "split the PSUs over separate circuits, " if b.psu_count >= 2 else ""
+        if better is not None:
+            advice = (f"Use a {better.name} circuit ({watts(better.continuous_w)} continuous), {split}"
+                      f"or reduce the GPUs.")
+        else:
+            advice = (f"No circuit in the catalog carries that alone: {split}"
+                      f"{'or ' if split else ''}reduce the GPUs.")
         yield error(
             "WALL_CIRCUIT",
             f"At full load {what} draws about {watts(b.wall_w)} from the wall; a {circuit.name} circuit carries "
-            f"{watts(circuit.continuous_w)} continuously ({watts(circuit.peak_w)} peak). Use a higher-rated "
-            f"(e.g. 240 V) circuit, split the PSUs over separate circuits, or reduce the GPUs.",
-            circuit.id, *[p.gpu.id for p in build.gpus], *_psu_ids(build))
+            f"{watts(circuit.continuous_w)} continuously ({watts(circuit.peak_w)} peak). {advice}",
+            circuit.id, *[p.gpu.id for p in build.gpus], *_psu_ids(build), *((better.id,) if better else ()))
 
 
 RULES = [psu_headroom, psu_fit, psu_redundancy, wall_circuit]

@@ -305,6 +305,30 @@ class CatalogRepository:
         except KeyError:
             raise CatalogError(f"catalog has no rule parameter '{key}'") from None
 
+    # -- technician facts (issue 18) --------------------------------------------------------------
+    @cached_property
+    def _board_slots(self) -> dict[str, list[parts.BoardSlot]]:
+        out: dict[str, list[parts.BoardSlot]] = {}
+        for row in self.list("board_slots"):
+            out.setdefault(row.board, []).append(row)
+        return {board: sorted(rows, key=lambda r: r.slot) for board, rows in out.items()}
+
+    def board_slots(self, board: str) -> list[parts.BoardSlot]:
+        """The expansion slots of a motherboard (Platform.board), by position; [] when the catalog has none."""
+        return list(self._board_slots.get(board, []))
+
+    def memory_speeds(self, platform_id: str) -> list[parts.MemorySpeed]:
+        """The platform's memory speed rows (by DIMMs per channel and ranks); [] when the catalog has none."""
+        return [r for r in self.list("memory_speeds") if r.platform_id == platform_id]
+
+    @cached_property
+    def _gpu_fit(self) -> dict[str, parts.GpuFit]:
+        return {r.gpu_id: r for r in self.list("gpu_fit")}
+
+    def gpu_fit(self, gpu_id: str) -> parts.GpuFit | None:
+        """Power connectors and NVLink attachments of a PCIe card (None: not in db/gpu_fit.csv)."""
+        return self._gpu_fit.get(gpu_id)
+
     def compute_rates(self, gpu_id: str) -> dict[str, float]:
         """Dense tensor TFLOPS (TOPS for int8) by rate name: 'fp16', 'fp8', 'fp4', 'int8'."""
         with _reading(self.path, "reading tensor rates"):

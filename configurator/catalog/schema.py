@@ -24,18 +24,25 @@ TABLES: dict[str, type] = {
     "cloud_rates": parts.CloudRate,
     "circuits": parts.Circuit,
     "rule_params": parts.RuleParam,
+    # Technician facts (issue 18): slots of each motherboard, memory speed per DIMMs per channel, GPU fit.
+    "board_slots": parts.BoardSlot,
+    "memory_speeds": parts.MemorySpeed,
+    "gpu_fit": parts.GpuFit,
 }
 PRIMARY_KEYS: dict[str, str | tuple[str, ...]] = {
     "engine_efficiency": ("engine_id", "gpu_class"),
     "training_efficiency": ("compute", "gpu_class"),
     "cloud_rates": "gpu_id",
     "rule_params": "key",
+    "board_slots": ("board", "slot"),
+    "memory_speeds": ("platform_id", "dimms_per_channel", "ranks"),
+    "gpu_fit": "gpu_id",
 }
 # Dealer cost lives in its own table so the customer edition can drop it whole.
 COST_TABLE = "costs"
 PRICE_TABLE = "prices"
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 migrations = Migrations("configurator-catalog")
 
 
@@ -99,6 +106,20 @@ def m003_training_efficiency_and_model_columns(db: Database) -> None:
     for name, (py, _) in field_types(parts.ModelArch).items():
         if name not in have:
             db["models"].add_column(name, _sql_type(py))
+
+
+@migrations()
+def m004_technician_facts(db: Database) -> None:
+    # Issue 18: the board slot, memory speed and GPU fit tables, and the new columns of the part tables
+    # (cooling, bays, connectors, ranks, bridge spacing...). A catalog built by this version has them from m001.
+    for table, cls in TABLES.items():
+        if table not in db.table_names():
+            _create(db, table, cls)
+            continue
+        have = set(db[table].columns_dict)
+        for name, (py, _) in field_types(cls).items():
+            if name not in have:
+                db[table].add_column(name, _sql_type(py))
 
 
 def apply(db: Database) -> None:

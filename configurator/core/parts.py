@@ -35,6 +35,7 @@ class Gpu:
     source: str
     notes: str = ""
     sellable: bool = True  # False: reference GPU kept only for calibration rows
+    mfr_part_number: str = ""  # the manufacturer's part number (db/part_numbers.csv); "" where none is public
 
     @property
     def is_pcie(self) -> bool:
@@ -152,6 +153,20 @@ class Platform:
     segment: str  # "workstation" or "server"
     source: str
     notes: str = ""
+    mfr_part_number: str = ""  # the manufacturer's part number (db/part_numbers.csv); "" where none is public
+    # Technician facts (issue 18). Defaults keep a catalog or a test part without them working.
+    board: str = ""  # motherboard model id: its slots are db/board_slots.csv rows with this board
+    m2_sockets: int = 0  # M.2 NVMe sockets on the board (drives fill M.2_1, M.2_2, ... in order)
+
+    @property
+    def dimm_generation(self) -> str:
+        """'DDR5' of memory_type 'DDR5 RDIMM'."""
+        return self.memory_type.split()[0] if self.memory_type else ""
+
+    @property
+    def dimm_module(self) -> str:
+        """'RDIMM' or 'UDIMM' of memory_type 'DDR5 RDIMM' (3DS RDIMMs are RDIMMs)."""
+        return self.memory_type.split()[-1] if self.memory_type else ""
 
 
 @dataclass(frozen=True)
@@ -175,6 +190,14 @@ class Chassis:
     airflow: str  # notes the rules and the build sheet show
     source: str
     notes: str = ""
+    vendor: str = ""  # who makes it (db/part_numbers.csv)
+    mfr_part_number: str = ""  # the manufacturer's part number (db/part_numbers.csv); "" where none is public
+    # Technician facts (issue 18).
+    server_airflow: bool = False  # a fan wall pushes air through passive (server-edition) heatsinks
+    host_classes: str = ""  # comma list of platform segments the chassis takes ("workstation,desktop"); "" any
+    host_boards: str = ""  # hgx: comma list of the platform ids the chassis ships with (its own host board)
+    u2_bays: int = 0  # 2.5" NVMe bays (U.2/U.3 drives); a tower counts the board's cabled U.2 ports
+    e3s_bays: int = 0  # E3.S NVMe bays
 
 
 @dataclass(frozen=True)
@@ -187,6 +210,11 @@ class Psu:
     efficiency: str  # "80 PLUS Titanium"
     source: str
     notes: str = ""
+    vendor: str = ""  # who makes it (db/part_numbers.csv)
+    mfr_part_number: str = ""  # the manufacturer's part number (db/part_numbers.csv); "" where none is public
+    # GPU power cables a modular ATX unit provides (server units feed the chassis' power board instead).
+    conn_12v2x6: int = 0  # 12V-2x6 (12VHPWR) 16-pin connectors, 600 W each
+    conn_8pin: int = 0  # PCIe 8-pin (150 W) / EPS 8-pin connectors usable for cards
 
 
 @dataclass(frozen=True)
@@ -200,6 +228,19 @@ class Memory:
     registered: bool
     source: str
     notes: str = ""
+    vendor: str = ""  # who makes it (db/part_numbers.csv)
+    mfr_part_number: str = ""  # the manufacturer's part number (db/part_numbers.csv); "" where none is public
+    ranks: int = 2  # ranks per module (1R, 2R; 3DS 4R = 4): sets the speed with more DIMMs per channel
+
+    @property
+    def generation(self) -> str:
+        """'DDR4' or 'DDR5'."""
+        return self.memory_type.split()[0] if self.memory_type else ""
+
+    @property
+    def module(self) -> str:
+        """'RDIMM' or 'UDIMM'."""
+        return self.memory_type.split()[-1] if self.memory_type else ""
 
 
 @dataclass(frozen=True)
@@ -213,6 +254,22 @@ class Storage:
     power_w: float
     source: str
     notes: str = ""
+    vendor: str = ""  # who makes it (db/part_numbers.csv)
+    mfr_part_number: str = ""  # the manufacturer's part number (db/part_numbers.csv); "" where none is public
+
+    @property
+    def bay(self) -> str:
+        """Where the drive goes: 'm2' (board socket), 'u2' (2.5" NVMe bay, U.2 and U.3), 'e3s', 'e1s'."""
+        form = self.form.upper().replace(" ", "")
+        if form.startswith("M.2"):
+            return "m2"
+        if form.startswith(("U.2", "U.3")):
+            return "u2"
+        if form.startswith("E3.S"):
+            return "e3s"
+        if form.startswith("E1.S"):
+            return "e1s"
+        return form.lower()
 
 
 @dataclass(frozen=True)
@@ -228,6 +285,15 @@ class Nic:
     power_w: float
     source: str
     notes: str = ""
+    vendor: str = ""  # who makes it (db/part_numbers.csv)
+    mfr_part_number: str = ""  # the manufacturer's part number (db/part_numbers.csv); "" where none is public
+    aggregate_gbps: float | None = None  # what the controller carries over all ports; None: ports x speed
+
+    @property
+    def total_gbps(self) -> float:
+        """Line rate of the card: ports x port speed, capped by the controller where its datasheet says so."""
+        line = self.speed_gbps * self.ports
+        return min(line, self.aggregate_gbps) if self.aggregate_gbps else line
 
 
 @dataclass(frozen=True)
@@ -241,6 +307,50 @@ class Bridge:
     bandwidth_gb_s: float  # per GPU, both directions
     source: str
     notes: str = ""
+    vendor: str = ""  # who makes it (db/part_numbers.csv)
+    mfr_part_number: str = ""  # the manufacturer's part number (db/part_numbers.csv); "" where none is public
+    spacing_slots: int = 2  # slot positions between the first slots of two neighbouring joined cards
+    pieces: int = 1  # physical bridges in one set (H100/A100 PCIe pairs: 3); each card takes one set
+
+
+@dataclass(frozen=True)
+class BoardSlot:
+    """One expansion slot of a motherboard (db/board_slots.csv): its position and the lanes it really gets."""
+
+    board: str  # Platform.board
+    slot: int  # slot position, as the chassis counts them from 1 (the card's first covered position)
+    name: str  # the board's label, e.g. "PCIEX16(G5)_1", "PCI_E2"
+    lanes: int  # electrical width when nothing it shares with is used
+    link: str  # "CPU", "chipset"
+    pcie_gen: int
+    shares_with: str  # comma list: slot positions ("4") or M.2 sockets ("M.2_4") whose use narrows this slot
+    lanes_shared: int | None  # electrical width while one of ``shares_with`` is used (None: no sharing)
+    source: str
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class MemorySpeed:
+    """The speed a platform runs its memory at (db/memory_speeds.csv), by DIMMs per channel and ranks."""
+
+    platform_id: str
+    dimms_per_channel: int
+    ranks: int  # the most ranks of any module in the channel: 1, 2 or 4 (3DS)
+    speed_mts: int
+    source: str
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class GpuFit:
+    """Fit facts of a PCIe GPU not in gpus.csv (which is a copy of shared data): db/gpu_fit.csv."""
+
+    gpu_id: str
+    conn_12v2x6: int  # 12V-2x6 / 12VHPWR 16-pin power connectors on the card
+    conn_8pin: int  # PCIe 8-pin (or EPS 8-pin) power connectors on the card
+    nvlink_connectors: int  # NVLink bridge attachments on the card's top edge (0: no NVLink)
+    source: str
+    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -252,6 +362,8 @@ class Service:
     per: str  # "system", "node", "gpu"
     description: str
     source: str
+    vendor: str = ""  # who makes it (db/part_numbers.csv)
+    mfr_part_number: str = ""  # the manufacturer's part number (db/part_numbers.csv); "" where none is public
 
 
 @dataclass(frozen=True)
@@ -315,6 +427,15 @@ class Circuit:
     peak_w: float  # volts x amps
     continuous_w: float  # 80% of peak for continuous loads (NEC 210.19/210.20)
     source: str
+
+    @property
+    def three_phase(self) -> bool:
+        """Three-phase feed: circuits.csv gives its peak as sqrt(3) x V x A (a typed-in circuit says ``phases``)."""
+        phases = getattr(self, "phases", None)
+        if phases in (1, 3):
+            return phases == 3
+        single = self.volts * self.amps
+        return abs(self.peak_w - 1.7320508 * single) < abs(self.peak_w - single)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("paths",),  # where user data and resources live
     ("core",),  # the Qt-free, SQL-free domain
     ("catalog", "store"),  # the embedded catalog and the user database (sqlite-utils)
+    ("team",),  # the team server (PostgreSQL via psycopg): syncs the user database and the catalog
     ("charts",),  # pyqtgraph charts, no ui widget
     ("export",),  # documents
     ("ui",),  # the window
@@ -35,6 +36,7 @@ FORBIDDEN_IMPORTS = {
     "core": ("PySide6", "shiboken6", "pyqtgraph", "sqlite3", "sqlite_utils"),
     "catalog": ("PySide6", "shiboken6", "pyqtgraph"),
     "store": ("PySide6", "shiboken6", "pyqtgraph"),
+    "team": ("PySide6", "shiboken6", "pyqtgraph"),
     "paths": ("PySide6", "shiboken6", "pyqtgraph"),
 }
 # packages only the named ones may import (besides themselves): the window is started by app.py alone

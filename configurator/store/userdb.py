@@ -124,6 +124,23 @@ def m008_quote_options(db: Database) -> None:
     db["quotes"].add_column("chosen_option", int)
 
 
+@migrations()
+def m010_team_sync(db: Database) -> None:
+    # The team server (configurator/team): the revisions, drafts and orders pushed (with the hash pushed, so a
+    # change is pushed again), each customer's server id and the values last agreed with the server (the base
+    # of the field-by-field merge), the price lists applied, and the quotes marked won.
+    db["team_pushed"].create({"kind": str, "key": str, "hash": str, "pushed_at": str}, pk=("kind", "key"),
+                             not_null={"hash", "pushed_at"})
+    db["team_customers"].create({"customer_id": int, "uid": str, "base_json": str}, pk="customer_id",
+                                not_null={"uid"})
+    db["team_customers"].create_index(["uid"], unique=True)
+    db["team_price_lists"].create(
+        {"version": int, "published_at": str, "effective_date": str, "currency": str, "rows": int,
+         "applied_at": str}, pk=("version", "published_at"), not_null={"applied_at"})
+    db["team_orders"].create({"prefix": str, "sequence": int, "revision": str, "marked_at": str},
+                             pk=("prefix", "sequence", "revision"), not_null={"marked_at"})
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat()
 

@@ -19,7 +19,6 @@ from configurator.export.blocks import (
 )
 from configurator.export.formatting import customer_view, ensure_customer_safe
 from configurator.present import amount, analysis_rows, compatibility_line, money, percent, tokens
-from configurator.present.part_numbers import part_number_cell
 
 if TYPE_CHECKING:
     from configurator.core.analysis import Analysis
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
 
 KIND_NAMES = {"workstation": "Workstation", "sxm_server": "SXM server", "cluster": "Cluster"}
 LINE_COLUMNS = (
-    Column("#", 0.05, RIGHT), Column("Vendor, part no.", 0.24), Column("Description", 0.33),
+    Column("#", 0.05, RIGHT), Column("Part no.", 0.20), Column("Description", 0.37),
     Column("Qty", 0.06, RIGHT), Column("Unit price", 0.13, RIGHT), Column("Disc.", 0.06, RIGHT),
     Column("Amount", 0.13, RIGHT),
 )
@@ -54,8 +53,7 @@ def line_items_table(sheet: "PriceSheet") -> Table:
     cols = tuple(Column(f"{c.title} ({cur})", c.width, c.align) if c.title in ("Unit price", "Amount") else c
                  for c in LINE_COLUMNS)
     rows = tuple(
-        (str(i), part_number_cell(line.vendor, line.mfr_part_number), line.name, f"{line.quantity:,}",
-         amount(line.unit_price),
+        (str(i), line.id, line.name, f"{line.quantity:,}", amount(line.unit_price),
          percent(line.discount_percent) if line.discount_percent else "", amount(line.total))
         for i, line in enumerate(sheet.lines, 1)
     )
@@ -122,8 +120,8 @@ def internal_blocks(sheet: "PriceSheet", approval: Approval, quote: Quote) -> li
     out: list = [Heading("Internal: dealer cost and margin (not for the customer)")]
     if sheet.cost is None:
         return out + [Paragraph("The catalog has no dealer cost for every line.", "muted")]
-    rows = tuple((l.name, amount(l.cost or Decimal(0)), amount(l.margin or Decimal(0))) for l in sheet.lines)
-    out.append(Table((Column("Part", 0.5), Column(f"Cost ({sheet.currency})", 0.25, RIGHT),
+    rows = tuple((l.id, amount(l.cost or Decimal(0)), amount(l.margin or Decimal(0))) for l in sheet.lines)
+    out.append(Table((Column("Part no.", 0.5), Column(f"Cost ({sheet.currency})", 0.25, RIGHT),
                       Column(f"Margin ({sheet.currency})", 0.25, RIGHT)), rows, caption="Cost and margin"))
     share = (sheet.margin / sheet.net * 100).quantize(Decimal("0.1")) if sheet.net else Decimal(0)
     out.append(Totals((("Dealer cost", money(sheet.cost, sheet.currency), False),

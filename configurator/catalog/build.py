@@ -24,6 +24,7 @@ SOURCE_FILES: dict[str, list[tuple[str, dict]]] = {
     "gpus": [("gpus.csv", {"sellable": True}), ("gpus_reference.csv", {"sellable": False})],
 }
 OPTIONAL_SOURCES = {"gpus_reference.csv"}
+PART_NUMBERS = "part_numbers.csv"  # id, vendor, mfr_part_number, source: joined onto the sellable parts
 
 COMPUTE_COLUMNS = {  # gpu_compute rows: tensor rate name -> gpus.csv column (dense)
     "fp16": "fp16_bf16_dense_tflops",
@@ -55,7 +56,44 @@ def _with_defaults(cls: type, row: dict, where: str) -> dict:
     return out
 
 
-def _load_table(db: Database, table: str, cls: type, source_dir: Path) -> list[dict]:
+def _part_numbers(source_dir: Path) -> dict[str, dict]:
+    """db/part_numbers.csv: id -> {vendor, mfr_part_number} (the manufacturer's part number and who makes the
+    part, each row with its source). Optional: a catalog built without it has empty part numbers."""
+    import csv
+
+    path = source_dir / PART_NUMBERS
+    if not path.exists():
+        return {}
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"id", "vendor", "mfr_part_number", "source"} - set(reader.fieldnames or [])
+        if missing:
+            raise CatalogSourceError(f"db/{PART_NUMBERS}: missing column(s) {', '.join(sorted(missing))}")
+        out: dict[str, dict] = {}
+        for line_no, row in enumerate(reader, start=2):
+            if row["id"] in out:
+                raise CatalogSourceError(f"db/{PART_NUMBERS} line {line_no}: duplicate id '{row['id']}'")
+            out[row["id"]] = {"vendor": row["vendor"].strip(), "mfr_part_number": row["mfr_part_number"].strip(),
+                              "line": line_no}
+    return out
+
+
+def _join_part_numbers(rows: list[dict], cls: type, numbers: dict[str, dict]) -> None:
+    """Fill vendor and mfr_part_number from part_numbers.csv; a vendor the part's own source gives (gpus.csv,
+    platforms.csv) is kept: it says whose GPU class the sizing uses."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    for row in rows:
+        found = numbers.get(row["id"])
+        if found is None:
+            continue
+        if "mfr_part_number" in names:
+            row["mfr_part_number"] = found["mfr_part_number"]
+        if "vendor" in names and not row.get("vendor"):
+            row["vendor"] = found["vendor"]
+
+
+def _load_table(db: Database, table: str, cls: type, source_dir: Path,
+                numbers: dict[str, dict] | None = None) -> list[dict]:
     files = SOURCE_FILES.get(table, [(f"{table}.csv", {})])
     rows: list[dict] = []
     for name, defaults in files:
@@ -70,6 +108,8 @@ def _load_table(db: Database, table: str, cls: type, source_dir: Path) -> list[d
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
         raise CatalogSourceError(f"db/{table}: duplicate id(s) {', '.join('/'.join(map(str, d)) for d in dupes)}")
+    if numbers:
+        _join_part_numbers(rows, cls, numbers)
     db[table].insert_all(rows)
     return rows
 
@@ -105,8 +145,9 @@ def build_catalog(out: Path, edition: str = "internal", source_dir: Path | None 
         schema.apply(db)
         with db.atomic():
             sellable: set[str] = set()
+            numbers = _part_numbers(source_dir)
             for table, cls in schema.TABLES.items():
-                rows = _load_table(db, table, cls, source_dir)
+                rows = _load_table(db, table, cls, source_dir, numbers if table in parts.SELLABLE_KINDS else None)
                 if table in parts.SELLABLE_KINDS:
                     sellable.update(r["id"] for r in rows if r.get("sellable", True))
             gpu_rows = db["gpus"].rows
@@ -119,6 +160,10 @@ def build_catalog(out: Path, edition: str = "internal", source_dir: Path | None 
             _load_money(db, schema.PRICE_TABLE, source_dir / "prices.csv", "list_price", sellable)
             if edition == "internal":
                 _load_money(db, schema.COST_TABLE, source_dir / "costs.csv", "cost", sellable)
+            unknown = sorted(set(numbers) - sellable, key=lambda i: numbers[i]["line"])
+            if unknown:
+                raise CatalogSourceError(f"db/{PART_NUMBERS} line {numbers[unknown[0]]['line']}: unknown part id "
+                                         f"'{unknown[0]}'")
             missing = sorted(sellable - {r["id"] for r in db[schema.PRICE_TABLE].rows})
             if missing:
                 raise CatalogSourceError(f"db/prices.csv: no list price for {', '.join(missing)}")

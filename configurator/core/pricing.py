@@ -36,6 +36,8 @@ class LineItem:
     total: Decimal  # gross - discount
     unit_cost: Decimal | None = None  # only with a catalog that has dealer costs
     cost: Decimal | None = None
+    vendor: str = ""  # who makes the part, and its manufacturer part number ("" where none is public)
+    mfr_part_number: str = ""
 
     @property
     def margin(self) -> Decimal | None:
@@ -147,5 +149,6 @@ def price_build(
             unit_cost = cents(to_decimal(info.cost, "cost") * factor)
             cost = cents(unit_cost * quantity)
         lines.append(LineItem(part.id, part.name, kind, quantity, unit, pct, gross, discount,  # type: ignore[attr-defined]
-                              gross - discount, unit_cost, cost))
+                              gross - discount, unit_cost, cost, getattr(part, "vendor", ""),
+                              getattr(part, "mfr_part_number", "")))
     return PriceSheet(currency or catalog_currency or "USD", tuple(lines), tax, has_costs)

@@ -20,10 +20,10 @@ from configurator.export.formatting import customer_view, ensure_customer_safe, 
 if TYPE_CHECKING:
     from configurator.core.pricing import PriceSheet
 
-COLUMNS = ("line", "part_id", "kind", "description", "quantity", "currency", "unit_price", "discount_percent",
-           "discount", "amount")
+COLUMNS = ("line", "part_id", "vendor", "mfr_part_number", "kind", "description", "quantity", "currency",
+           "unit_price", "discount_percent", "discount", "amount")
 INTERNAL_COLUMNS = ("unit_cost", "cost", "margin")
-TEXT_COLUMNS = {"part_id", "kind", "description", "currency"}  # the rest are numbers we wrote ourselves
+TEXT_COLUMNS = {"part_id", "vendor", "mfr_part_number", "kind", "description", "currency"}  # the rest are numbers we wrote ourselves
 
 
 def bom_csv(sheet: "PriceSheet", edition: str = "customer", reference: str = "") -> str:
@@ -37,15 +37,15 @@ def bom_csv(sheet: "PriceSheet", edition: str = "customer", reference: str = "")
     header = COLUMNS + (INTERNAL_COLUMNS if internal else ())
     writer.writerow(header)
     for i, l in enumerate(sheet.lines, 1):
-        row = [i, l.id, l.kind, l.name, l.quantity, sheet.currency, l.unit_price, l.discount_percent, l.discount,
-               l.total]
+        row = [i, l.id, l.vendor, l.mfr_part_number, l.kind, l.name, l.quantity, sheet.currency, l.unit_price,
+               l.discount_percent, l.discount, l.total]
         if internal:
             row += ["" if l.unit_cost is None else l.unit_cost, "" if l.cost is None else l.cost,
                     "" if l.margin is None else l.margin]
         writer.writerow(_cells(header, row))
     for label, value in (("subtotal", sheet.subtotal), ("discount", sheet.discount), ("tax", sheet.tax),
                          ("total", sheet.total)):
-        row = ["", label, "", reference if label == "total" else "", "", sheet.currency, "", "", "", value]
+        row = ["", label, "", "", "", reference if label == "total" else "", "", sheet.currency, "", "", "", value]
         writer.writerow(_cells(header, row + ([""] * 3 if internal else [])))
     return out.getvalue()
 

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from configurator.core.errors import ConfiguratorError
 from configurator.core.rules.memory import ram_gb, vram_gb
 from configurator.core.rules.power import power_budget
 from configurator.export.blocks import (
     RIGHT, Checklist, Column, PaperDocument, Heading, KeyValues, Paragraph, SignOff, Table, WriteIn,
 )
-from configurator.export.quote_content import KIND_NAMES, system_summary
+from configurator.export.quote_content import KIND_NAMES, system_summary, workload_sections
 from configurator.present import count, share, watts
+from configurator.present.sentences import workloads_fit
+from configurator.present.boards import board_cabling, board_fabric
+from configurator.present.part_numbers import part_number_cell
 
 if TYPE_CHECKING:
     from configurator.core.analysis import Analysis
@@ -73,7 +77,16 @@ def _positions(build: "Build") -> list[tuple[str, str, str, str]]:
     rows += [(i.part.id, i.part.name, str(i.quantity), f"PCIe Gen{i.part.pcie_gen} x{i.part.pcie_lanes} slot")
              for i in build.network]
     rows += [(i.part.id, i.part.name, str(i.quantity), "across the GPUs it joins") for i in build.bridges]
-    return rows
+    return [(_part_number(build, pid), *rest) for pid, *rest in rows]
+
+
+def _part_number(build: "Build", part_id: str) -> str:
+    """The vendor and manufacturer part number a technician orders and checks against (not the catalog id)."""
+    try:
+        part = build.catalog.find(part_id)[1]
+    except ConfiguratorError:
+        return part_id
+    return part_number_cell(getattr(part, "vendor", ""), getattr(part, "mfr_part_number", ""))
 
 
 def power_blocks(build: "Build", analysis: "Analysis") -> list:
@@ -99,9 +112,10 @@ def power_blocks(build: "Build", analysis: "Analysis") -> list:
 
 
 def cabling_blocks(build: "Build") -> list:
-    out: list = [Heading("NVLink and network cabling")]
+    vendor = build.gpus[0].gpu.vendor if build.on_board and build.gpus else "NVIDIA"
+    out: list = [Heading(f"{board_fabric(vendor) or 'GPU link'} and network cabling")]
     if build.on_board:
-        out.append(Paragraph("NVLink: through the HGX baseboard (NVSwitch); no external NVLink cables.", "small"))
+        out.append(Paragraph(board_cabling(vendor), "small"))
     elif build.bridges:
         for item in build.bridges:
             br = item.part
@@ -128,6 +142,13 @@ def cabling_blocks(build: "Build") -> list:
     return out
 
 
+def workload_blocks(build: "Build", analysis: "Analysis") -> list:
+    """What the system is for: every workload with its figures (burn-in and acceptance run against these)."""
+    several = len(getattr(analysis, "workloads", ())) > 1
+    head = f"Workloads ({workloads_fit(analysis)})" if several else "Workload"
+    return [Heading(head), *workload_sections(build, analysis, charts=False)]
+
+
 def build_sheet_document(build: "Build", analysis: "Analysis", branding: "Branding", reference: str = "") -> PaperDocument:
     name = build.name or "Configured system"
     doc = PaperDocument("Build sheet", reference or name, branding.letterhead(), footer=branding.footer)
@@ -140,13 +161,14 @@ def build_sheet_document(build: "Build", analysis: "Analysis", branding: "Brandi
                    ("System memory", f"{ram_gb(build):,.0f} GB (GPU memory {vram_gb(build):,.0f} GB)"),
                    ("Reference", reference or "-"))),
         Heading("Parts and positions" + (" (per node)" if build.nodes > 1 else "")),
-        Table((Column("Part no.", 0.22), Column("Description", 0.40), Column("Qty", 0.06, RIGHT),
+        Table((Column("Vendor, part no.", 0.24), Column("Description", 0.38), Column("Qty", 0.06, RIGHT),
                Column("Position", 0.32)), tuple(_positions(build)), caption="Parts and positions"),
     )
     if build.chassis is not None and build.chassis.airflow:
         doc.add(Paragraph(f"Airflow: {build.chassis.airflow}", "small"))
     doc.add(*[Paragraph(f"Error ({f.code}): {f.message}", "alert") for f in errors])
     doc.add(*power_blocks(build, analysis), *cabling_blocks(build))
+    doc.add(*workload_blocks(build, analysis))
     doc.add(Heading("Firmware and BIOS notes"),
             WriteIn("Versions and settings (BIOS, BMC, GPU VBIOS, NIC firmware; Above 4G decoding, Resizable BAR, "
                     "IOMMU, power profile)", lines=6))

@@ -46,8 +46,9 @@ def test_totals_equal_core_pricing_to_the_cent_and_every_line_is_present(tmp_pat
     assert money(-sheet.discount, "EUR") in text and money(sheet.tax, "EUR") in text
     assert "€" in text and f"{sheet.total:,.2f}" in text  # 1,234,567.89 grouping
     flat = squeeze(text)
-    for line in sheet.lines:
-        assert squeeze(line.id) in flat and squeeze(line.name) in flat
+    for line in sheet.lines:  # the manufacturer part number (or the vendor where none is public), not the id
+        assert squeeze(line.mfr_part_number or line.vendor) in flat and squeeze(line.name) in flat
+        assert squeeze(line.id) not in flat
         assert f"{line.total:,.2f}" in text
     assert "Q-T3ST-00042-A" in text and "2025-07-02" in text  # valid until: 30 days
     assert "Net 30 days" in text and "Jane Roe" in text and "likes discounts" not in text
@@ -86,18 +87,18 @@ def test_header_repeats_on_every_page_of_a_60_line_quote_and_no_row_splits(tmp_p
     for i in range(1, 61):
         unit = Decimal("100.00") + i
         gross = cents(unit * i)
-        lines.append(LineItem(f"SKU-{i:03d}", f"Synthetic drive model {i:03d}", "storage", i, unit, Decimal(0),
-                              gross, Decimal("0.00"), gross))
+        lines.append(LineItem(f"drive-{i:03d}", f"Synthetic drive model {i:03d}", "storage", i, unit, Decimal(0),
+                              gross, Decimal("0.00"), gross, vendor="Acme", mfr_part_number=f"SKU-{i:03d}"))
     sheet = PriceSheet("USD", tuple(lines), Decimal(20), False)
     quote = make_quote(build, currency="USD")
     _, _, pages = render(tmp_path, quote, build, analysis, branding, sheet=sheet)
     with_lines = [p for p in pages if "SKU-" in p]
     assert len(with_lines) >= 2
     for page in with_lines:
-        assert "Part no. Description Qty Unit price (USD) Disc. Amount (USD)" in page
-    for line in lines:  # the whole row (id, name, amount) on one page
-        holding = [p for p in pages if f" {line.id} " in f" {p} "]
-        assert len(holding) == 1, line.id
+        assert "Vendor, part no. Description Qty Unit price (USD) Disc. Amount (USD)" in page
+    for line in lines:  # the whole row (part number, name, amount) on one page
+        holding = [p for p in pages if f" {line.mfr_part_number} " in f" {p} "]
+        assert len(holding) == 1, line.mfr_part_number
         assert line.name in holding[0] and f"{line.total:,.2f}" in holding[0]
     assert "Line items (continued)" in with_lines[1]
     assert f"Total USD {money(sheet.total, 'USD')}" in " ".join(pages)

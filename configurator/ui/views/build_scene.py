@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QPointF, QRectF
 
 from configurator.core.configuration import CLUSTER, ITEM_SECTIONS
+from configurator.core.configuration.constraints import board_gpus
 from configurator.core.configuration.placement import card_width
+from configurator.core.errors import ConfiguratorError
+from configurator.present.boards import board_label
 
 MARGIN = 12.0
 GAP = 8.0
@@ -304,6 +307,18 @@ def _slots(scene: BuildScene, build, area: QRectF, node: int, compact: bool = Fa
             scene.targets.append(Target("slot", rect.adjusted(2, 2, -2, -2), "gpus", None, s, node=node))
 
 
+def _board_vendor(build) -> str:
+    """The GPU vendor of the board: its GPUs', else the first GPU its chassis takes (NVIDIA HGX, AMD OAM)."""
+    if build.gpus:
+        return build.gpus[0].gpu.vendor
+    for gpu_id in board_gpus(build.chassis):
+        try:
+            return build.catalog.gpu(gpu_id).vendor
+        except ConfiguratorError:
+            continue
+    return ""
+
+
 def _board(scene: BuildScene, build, area: QRectF, node: int, compact: bool = False) -> None:
     """The HGX board: sockets in rows of four."""
     chassis = build.chassis
@@ -324,7 +339,7 @@ def _board(scene: BuildScene, build, area: QRectF, node: int, compact: bool = Fa
         size = min(max(fit(cols), SOCKET_MIN), SOCKET_MAX)
         board_w, board_h = cols * size + (cols + 1) * GAP, header + rows * size + (rows + 1) * GAP
         board = QRectF(area.left() + max(area.width() - board_w, 0) / 2, area.top(), board_w, board_h)
-    scene.frames.append(Frame("board", board, "" if compact else f"HGX board · {n} SXM sockets · NVLink"))
+    scene.frames.append(Frame("board", board, "" if compact else board_label(_board_vendor(build), n)))
     grid_w, grid_h = cols * size + (cols - 1) * GAP, rows * size + (rows - 1) * GAP
     x0 = board.left() + (board.width() - grid_w) / 2
     y0 = board.top() + header + (board.height() - header - grid_h) / 2

@@ -49,13 +49,13 @@ def register(userdb, url: str, name: str, edition: str = "internal") -> local.Re
         raise TeamServerError("--name must name this installation (for example the sales engineer's name)")
     if edition not in EDITIONS:
         raise TeamServerError(f"--edition must be internal or customer, not '{edition}'")
-    store = QuoteStore(userdb.db)
-    local_id = store.installation_id()  # draws the installation id now when this database never had one
-    used = [r[0] for r in userdb.db.execute("select distinct prefix from quotes order by prefix")]
     password = secrets.token_urlsafe(24)
-    conn = connect(url, autocommit=True)
+    conn = connect(url, autocommit=True)  # first: an unreachable server changes nothing here
     try:
         _require_schema(conn, url)
+        store = QuoteStore(userdb.db)
+        local_id = store.installation_id()  # drawn now when this database never had one
+        used = [r[0] for r in userdb.db.execute("select distinct prefix from quotes order by prefix")]
         with server_errors(url, "registering this installation"), conn.transaction(), conn.cursor() as cur:
             dbname = cur.execute("select current_database()").fetchone()[0]
             row = cur.execute("select id, prefix, role_name from installations where local_id = %s for update",

@@ -12,7 +12,7 @@ from configurator.core.rules.power import power_budget
 from configurator.export.blocks import (
     RIGHT, Checklist, Column, PaperDocument, Heading, KeyValues, Paragraph, SignOff, Table, WriteIn,
 )
-from configurator.export.quote_content import KIND_NAMES, system_summary, workload_sections
+from configurator.export.quote_content import KIND_NAMES, PART_NUMBER_COLUMN, system_summary, workload_sections
 from configurator.present import count, share, watts
 from configurator.present.sentences import workloads_fit
 from configurator.present.boards import board_cabling, board_fabric
@@ -161,7 +161,7 @@ def build_sheet_document(build: "Build", analysis: "Analysis", branding: "Brandi
                    ("System memory", f"{ram_gb(build):,.0f} GB (GPU memory {vram_gb(build):,.0f} GB)"),
                    ("Reference", reference or "-"))),
         Heading("Parts and positions" + (" (per node)" if build.nodes > 1 else "")),
-        Table((Column("Vendor, part no.", 0.24), Column("Description", 0.38), Column("Qty", 0.06, RIGHT),
+        Table((PART_NUMBER_COLUMN, Column("Description", 0.34), Column("Qty", 0.06, RIGHT),
                Column("Position", 0.32)), tuple(_positions(build)), caption="Parts and positions"),
     )
     if build.chassis is not None and build.chassis.airflow:

@@ -29,10 +29,13 @@ if TYPE_CHECKING:
     from configurator.export.branding import Branding
 
 KIND_NAMES = {"workstation": "Workstation", "sxm_server": "SXM server", "cluster": "Cluster"}
+# As wide as the longest manufacturer part number of the catalog at the table font (tests/catalog/
+# test_part_numbers.py measures it): a part number is never broken. The build sheet uses the same column.
+PART_NUMBER_COLUMN = Column("Vendor, part no.", 0.28)
 LINE_COLUMNS = (
-    Column("#", 0.05, RIGHT), Column("Vendor, part no.", 0.24), Column("Description", 0.33),
-    Column("Qty", 0.06, RIGHT), Column("Unit price", 0.13, RIGHT), Column("Disc.", 0.06, RIGHT),
-    Column("Amount", 0.13, RIGHT),
+    Column("#", 0.04, RIGHT), PART_NUMBER_COLUMN, Column("Description", 0.30),
+    Column("Qty", 0.06, RIGHT), Column("Unit price", 0.12, RIGHT), Column("Disc.", 0.06, RIGHT),
+    Column("Amount", 0.14, RIGHT),
 )
 
 

@@ -101,3 +101,18 @@ def test_part_numbers_print_whole_and_no_internal_id_shows(tmp_path, catalog):
         for item in (build.chassis, build.platform, *(i.part for i in build.psus)):
             assert item.id not in text, (name, item.id)
 
+
+
+def test_every_part_number_fits_its_column_unbroken(qapp):
+    """Measured with the PDF layout's own font at print resolution: the widest catalog number fits the
+    quote's and the build sheet's part number column on one line."""
+    from configurator.export import quote_content
+    from configurator.export.pdf_layout import Layout
+
+    layout = Layout(dpi=1200)
+    layout.font("table")
+    metrics = layout.metrics["table"]
+    numbers = [n for r in _rows().values() for n in r["mfr_part_number"].split(" + ") if n]
+    widest = max(numbers, key=metrics.horizontalAdvance)
+    inner = quote_content.PART_NUMBER_COLUMN.width * layout.width - 2 * layout.mm(1.3)
+    assert metrics.horizontalAdvance(widest) <= inner, (widest, metrics.horizontalAdvance(widest), inner)

@@ -45,6 +45,8 @@ class BuildDocument(QObject):
         self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.path: Path | None = None
+        # The name of the example this build was opened from, while the build is a copy of it (see _push).
+        self.example_name: str | None = None
         self.build = Build(catalog)
         self.build.subscribe(self._on_build_event)
         self.analysis: Analysis | None = None
@@ -79,6 +81,7 @@ class BuildDocument(QObject):
     def replace_build(self, build: Build, path: Path | None) -> None:
         """A new or opened build: fresh undo history, clean state."""
         self.build.assign(build)
+        self.example_name = None
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self.path = path
@@ -105,7 +108,26 @@ class BuildDocument(QObject):
         return target
 
     # -- edits (one undo command each) -----------------------------------------------------------
+    def open_example(self, path: str | Path) -> None:
+        """An example as a new, untitled copy (Save asks where: the installed example is never overwritten)."""
+        build = buildfile.load(path, self.catalog)
+        self.replace_build(build, None)
+        self.example_name = build.name or None
+
+    def _drop_stale_name(self, before: dict) -> None:
+        """An example's name describes the example: the first edit that changes what the build is (anything
+        but its name and notes) while it still carries that name clears the name, in the same undo step, so
+        no quote or build sheet prints it for a build it no longer describes. A name typed in is kept. Notes,
+        ROI assumptions and which workload is selected do not change what the build is."""
+        if not self.example_name or self.build.name != self.example_name:
+            return
+        now = self.snapshot()
+        ignored = ("name", "notes", "roi", "selected_workload")
+        if {k: v for k, v in now.items() if k not in ignored} != {k: v for k, v in before.items() if k not in ignored}:
+            self.build.set_name("")
+
     def _push(self, text: str, before: dict, merge_key: str | None = None) -> None:
+        self._drop_stale_name(before)
         after = self.snapshot()
         if after != before:
             if merge_key is None:
@@ -169,6 +191,27 @@ class BuildDocument(QObject):
         before = self.snapshot()
         self.build.set_circuit(circuit_id)
         self._push("Change wall circuit", before)
+
+    def set_wall_circuit(self, volts: float, amps: float, phases: int) -> None:
+        """A circuit by its figures: the catalog circuit with them when there is one, else one typed in."""
+        from configurator.core.configuration import circuits
+
+        listed = getattr(self.catalog, "list", None)
+        match = next((c.id for c in (listed("circuits") if listed else ())
+                      if circuits.same_figures(c, volts, amps, phases)), None)
+        before = self.snapshot()
+        if match is not None:
+            self.build.set_circuit(match)
+        else:
+            self.build.set_custom_circuit(volts, amps, phases)
+        self._push("Change wall circuit", before)
+
+    def set_name(self, name: str) -> None:
+        if name == self.build.name:
+            return
+        before = self.snapshot()
+        self.build.set_name(name)
+        self._push("Rename build", before)
 
     def set_roi(self, assumptions, merge_key: str | None = "roi") -> None:
         if assumptions == self.build.roi:

@@ -22,18 +22,20 @@ from typing import Callable
 import sqlite3
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from configurator.core import buildfile
 from configurator.core.configuration import Build
 from configurator.core.errors import ConfiguratorError
 from configurator.store.connection import BUSY_TIMEOUT_S
+from configurator.ui.dialog_folders import FileDialogs, file_stem
 from configurator.ui.undo import SnapshotCommand
 
 AUTOSAVE_MS = int(os.environ.get("CONFIGURATOR_AUTOSAVE_MS", "5000"))
 FILE_FILTER = "Build files (*.json);;All files (*)"
 AUTOSAVE_WAIT_S = 1.0  # the window waits this long for another writer (a quote being issued), then retries
 BUSY_TICKS_BEFORE_TELLING = 6  # a writer busy for ~30 s is worth a message; a brief one is not
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"  # answers to "the build has unsaved changes"
 
 
 class FileController(QObject):
@@ -43,14 +45,21 @@ class FileController(QObject):
 
     def __init__(self, document, user_db, window: QWidget,
                  ask: Callable[[str, str], bool] | None = None, parent=None,
-                 notify: Callable[[str, str], None] | None = None):
+                 notify: Callable[[str, str], None] | None = None,
+                 ask_save: Callable[[str, str], str] | None = None, dialogs: FileDialogs | None = None):
         super().__init__(parent)
         self.document = document
         self.user_db = user_db
         self.window = window
-        # ask(title, question) -> yes?; notify(title, text) shows a message that does not block. Tests replace both.
+        # ask(title, question) -> yes?; notify(title, text) shows a message that does not block;
+        # ask_save(title, question) -> SAVE, DISCARD or CANCEL; dialogs.chooser shows file dialogs. Tests replace
+        # them. Given only ``ask``, a yes to "unsaved changes" discards them (what it meant before ask_save).
         self.ask = ask or (lambda title, text: QMessageBox.question(window, title, text)
                            == QMessageBox.StandardButton.Yes)
+        if ask_save is None:
+            ask_save = (lambda title, text: DISCARD if self.ask(title, text) else CANCEL) if ask else self._ask_save
+        self.ask_save = ask_save
+        self.dialogs = dialogs or FileDialogs()
         self.notify = notify or self._message_box
         self._autosaved_revision = -1
         self._autosave_failure: str | None = None  # the failure already shown ('' until one is)
@@ -70,10 +79,24 @@ class FileController(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()
 
-    def _confirm_discard(self) -> bool:
+    def _ask_save(self, title: str, text: str) -> str:
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(self.window, title, text, buttons.Save | buttons.Discard | buttons.Cancel,
+                                      buttons.Save)
+        return {buttons.Save: SAVE, buttons.Discard: DISCARD}.get(answer, CANCEL)
+
+    def confirm_unsaved(self, doing: str = "closing") -> bool:
+        """Before the open build goes (quit, new, open): nothing unsaved, or Save (and it saved), or Discard."""
         if not self.document.modified:
             return True
-        return self.ask("Unsaved changes", "The build has unsaved changes. Discard them?")
+        name = self.document.build.name or (self.document.path.name if self.document.path else "The build")
+        answer = self.ask_save("Unsaved changes", f"{name} has unsaved changes. Save them before {doing}?")
+        if answer == SAVE:
+            return self.save()
+        return answer == DISCARD
+
+    def _confirm_discard(self) -> bool:
+        return self.confirm_unsaved("it is replaced")
 
     # -- actions ---------------------------------------------------------------------------------
     def new(self, kind: str = "workstation") -> bool:
@@ -84,7 +107,7 @@ class FileController(QObject):
 
     def open(self, path: str | Path | None = None) -> bool:
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self.window, "Open build", self._start_dir(), FILE_FILTER)
+            path = self.dialogs.open_file(self.window, "build", "Open build", FILE_FILTER, self._start_dir())
             if not path:
                 return False
         if not self._confirm_discard():
@@ -94,6 +117,7 @@ class FileController(QObject):
         except (ConfiguratorError, OSError) as exc:
             self._error("Cannot open build", str(exc))
             return False
+        self.dialogs.remember("build", path)
         try:
             self.user_db.add_recent(path)
             self.recent_changed.emit(self.user_db.recent_files())
@@ -101,14 +125,32 @@ class FileController(QObject):
             self.problem.emit(f"Opened; the recent-files list could not be updated ({exc})")
         return True
 
+    def open_example(self, path: str | Path) -> bool:
+        """An example as an untitled copy named as the example (document.open_example)."""
+        if not self._confirm_discard():
+            return False
+        try:
+            self.document.open_example(path)
+        except (ConfiguratorError, OSError) as exc:
+            self._error("Cannot open example", str(exc))
+            return False
+        return True
+
     def save(self) -> bool:
         if self.document.path is None:
             return self.save_as()
         return self._save_to(self.document.path)
 
+    def suggested_name(self) -> str:
+        """Save as suggests the build's name as the file name (else the file's own name, else 'build')."""
+        default = self.document.path.stem if self.document.path is not None else "build"
+        return f"{file_stem(self.document.build.name, default)}.json"
+
     def save_as(self, path: str | Path | None = None) -> bool:
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self.window, "Save build as", self._start_dir(), FILE_FILTER)
+            folder = self.document.path.parent if self.document.path is not None else None
+            path = self.dialogs.save_file(self.window, "build", "Save build as", FILE_FILTER, self.suggested_name(),
+                                          self._start_dir(), prefer=folder)
             if not path:
                 return False
             if not str(path).lower().endswith(".json"):
@@ -118,6 +160,7 @@ class FileController(QObject):
     def _save_to(self, path: Path) -> bool:
         try:
             self.document.save(path)
+            self.dialogs.remember("build", path)
         except (ConfiguratorError, OSError, UnicodeError) as exc:
             self._error("Cannot save build", f"{path}: {' '.join(str(exc).split())}\n\nThe build is still open with "
                         f"its changes (and autosaved). Free some space or choose another folder with Save as, then "

@@ -43,7 +43,10 @@ class MainWindow(QMainWindow):
         self.setObjectName("main-window")
         self.setWindowIcon(app_icon())
         self.document = BuildDocument(context.catalog, context.undo_stack, self)
-        self.files = FileController(self.document, context.user_db, self, ask=ask, parent=self)
+        from configurator.ui.dialog_folders import FileDialogs
+
+        self.dialogs = FileDialogs(context.settings)  # file dialogs that remember their folders (QSettings)
+        self.files = FileController(self.document, context.user_db, self, ask=ask, parent=self, dialogs=self.dialogs)
 
         self.build_view = BuildView(self.document, self)
         # The build scrolls rather than crushing slots or letting chips cover sockets on a short screen.
@@ -83,6 +86,9 @@ class MainWindow(QMainWindow):
         self.findings = FindingsView(self.document, self)
         self.price = PriceSummary(self.document, context.edition, self)
         self.roi = RoiPanel(self.document, self)
+        from configurator.ui.views.build_properties import BuildProperties
+
+        self.properties = BuildProperties(self.document, self)
         self.catalog_dock = self._dock("Catalog", "dock-catalog", self.catalog_browser, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.details_dock = self._dock("Part", "dock-details", self.details, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.parts_dock = self._dock("Parts list", "dock-parts", self.parts_table, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -93,12 +99,15 @@ class MainWindow(QMainWindow):
         self.price_dock = self._dock("Price", "dock-price", self.price, Qt.DockWidgetArea.RightDockWidgetArea)
         self.roi_dock = self._dock("ROI", "dock-roi", self.roi, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.workload_dock, self.roi_dock)
+        self.properties_dock = self._dock("Build", "dock-build", self.properties, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.workload_dock, self.properties_dock)
         self.workload_dock.raise_()
 
         self.catalog_browser.part_selected.connect(self.details.show_part)
         self.findings.parts_selected.connect(self.build_view.highlight_parts)
         self.document.path_changed.connect(lambda _p: self._update_title())
         self.document.modified_changed.connect(lambda _m: self._update_title())
+        self.document.build_changed.connect(lambda e: self._update_title() if e.section in ("name", "all") else None)
         self.files.recent_changed.connect(self._fill_recent)
         self.build_view.status_message.connect(self._status)
         self.verdict.activated.connect(self.explain)
@@ -140,7 +149,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Open…", lambda: self.files.open(), hotkeys.OPEN)
         examples = file_menu.addMenu("Open &example")
         for path in sorted(resource("examples").glob("*.json")):
-            self._action(examples, path.stem, lambda _=False, p=path: self.files.open(p))
+            self._action(examples, path.stem, lambda _=False, p=path: self.files.open_example(p))
         self.recent_menu = file_menu.addMenu("Open &recent")
         self._action(file_menu, "&Save", lambda: self.files.save(), hotkeys.SAVE)
         self._action(file_menu, "Save &as…", lambda: self.files.save_as(), hotkeys.SAVE_AS)
@@ -183,7 +192,7 @@ class MainWindow(QMainWindow):
         self.hide_internal_action.setEnabled(self.context.edition == "internal")
         view.addSeparator()
         for dock in (self.catalog_dock, self.details_dock, self.parts_dock, self.workload_dock, self.findings_dock,
-                     self.price_dock, self.roi_dock):
+                     self.price_dock, self.roi_dock, self.properties_dock):
             view.addAction(dock.toggleViewAction())
 
     def _fill_recent(self, paths: list[str]) -> None:
@@ -300,7 +309,7 @@ class MainWindow(QMainWindow):
 
     def docks(self) -> list[QDockWidget]:
         return [self.catalog_dock, self.details_dock, self.parts_dock, self.workload_dock, self.findings_dock,
-                self.price_dock, self.roi_dock]
+                self.price_dock, self.roi_dock, self.properties_dock]
 
     def show_on_screen(self) -> None:
         """First start fits the screen it opens on: the saved geometry when there is one, else the comfortable
@@ -326,9 +335,12 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([int(total * 0.45), total - int(total * 0.45)])
 
     def _update_title(self) -> None:
-        name = Path(self.document.path).name if self.document.path else "Untitled build"
+        # The build's name, then its file (the name is what people call it; the file says where it is).
+        file_name = Path(self.document.path).name if self.document.path else ""
+        name = self.document.build.name or file_name or "Untitled build"
+        where = f" ({file_name})" if file_name and file_name != name else ""
         edition = "" if self.context.edition == "internal" else " (customer edition)"
-        self.setWindowTitle(f"{name}[*] — {APP_TITLE} {__version__}{edition}")
+        self.setWindowTitle(f"{name}{where}[*] — {APP_TITLE} {__version__}{edition}")
         try:
             self.setWindowModified(self.document.modified)
         except RuntimeError:  # at interpreter exit the context's undo stack can go before the window
@@ -345,7 +357,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event) -> None:
-        if self.document.modified and not self.files.ask("Unsaved changes", "Quit without saving the build?"):
+        if not self.files.confirm_unsaved("quitting"):  # Save / Discard / Cancel
             event.ignore()
             return
         self.context.settings.setValue("window/geometry", self.saveGeometry())

@@ -59,6 +59,9 @@ def to_dict(build: Build) -> dict:
     data["platform"] = build.platform.id if build.platform else None
     if build.circuit_id:
         data["circuit"] = build.circuit_id
+    elif build.custom_circuit is not None:  # typed in: its figures (phases 1 when an older file has none)
+        c = build.custom_circuit
+        data["circuit"] = {"volts": c.volts, "amps": c.amps, "phases": c.phases}
     if build.kind == "cluster":
         data["nodes"] = build.nodes
     if build.on_board:
@@ -250,7 +253,9 @@ def from_dict(data, catalog: Catalog, source: str = "build file") -> Build:
                 part = _part(catalog, p, data[key], f"$.{key}", kind_)
                 if part is not None:
                     (build.put_chassis if key == "chassis" else build.put_platform)(part)
-        if data.get("circuit") is not None and p.is_str(data["circuit"], "$.circuit"):
+        if isinstance(data.get("circuit"), dict):
+            _read_custom_circuit(build, p, data["circuit"])
+        elif data.get("circuit") is not None and p.is_str(data["circuit"], "$.circuit"):
             try:
                 catalog.circuit(data["circuit"])
                 build.set_circuit(data["circuit"])
@@ -405,3 +410,14 @@ def _read_roi(p: Problems, value) -> RoiAssumptions | None:
     if len(p.items) > before:
         return None
     return RoiAssumptions(**values)
+
+
+def _read_custom_circuit(build: Build, p: Problems, value: dict) -> None:
+    """$.circuit as {volts, amps, phases}: a wall circuit typed in (phases 1 when absent)."""
+    extra = [k for k in value if k not in ("volts", "amps", "phases")]
+    for key in extra:
+        p.add(f"$.circuit.{key}", "unknown key")
+    try:
+        build.set_custom_circuit(value.get("volts"), value.get("amps"), value.get("phases", 1))
+    except ConfiguratorError as exc:
+        p.add("$.circuit", str(exc))

@@ -89,6 +89,7 @@ class Build:
         self._items: dict[str, list[Item]] = {s: [] for s in ITEM_SECTIONS}
         self._nodes = 2 if kind == CLUSTER else 1
         self._circuit_id: str | None = None
+        self._custom_circuit = None  # a circuits.WallCircuit typed in (volts, amps, phases), else None
         self._workload = Workload()
         self._roi = RoiAssumptions()  # ROI assumptions (core/roi.py), saved with the build
         self._notes = ""
@@ -168,9 +169,16 @@ class Build:
 
     @property
     def circuit(self) -> parts.Circuit | None:
-        """The wall circuit one node is fed from: the build's choice, else the chassis default."""
+        """The wall circuit one node is fed from (a circuits.WallCircuit, with ``phases``): one typed in, the
+        build's catalog choice, else the chassis default."""
+        from configurator.core.configuration import circuits
+
+        if self._custom_circuit is not None:
+            return self._custom_circuit
         cid = self._circuit_id or (self._chassis.circuit if self._chassis else None)
-        return self.catalog.circuit(cid) if cid else None
+        return circuits.from_catalog(self.catalog.circuit(cid)) if cid else None
+
+    custom_circuit = property(lambda self: self._custom_circuit)
 
     def param(self, key: str) -> float:
         """A rule threshold from the catalog (db/rule_params.csv)."""
@@ -210,7 +218,16 @@ class Build:
         if circuit_id is not None:
             self.catalog.circuit(circuit_id)  # UnknownPartError for a typo
         self._circuit_id = circuit_id
+        self._custom_circuit = None
         self._emit("circuit", "set", circuit_id)
+
+    def set_custom_circuit(self, volts: float, amps: float, phases: int = 1) -> None:
+        """A wall circuit typed in (InvalidInputError for a value out of range): replaces the catalog choice."""
+        from configurator.core.configuration import circuits
+
+        self._custom_circuit = circuits.custom(volts, amps, phases)
+        self._circuit_id = None
+        self._emit("circuit", "set", circuits.CUSTOM_ID)
 
     def set_workload(self, workload: Workload) -> None:
         self._workload = workload
@@ -237,6 +254,7 @@ class Build:
         self._items = {s: list(other._items[s]) for s in ITEM_SECTIONS}
         self._nodes = other._nodes
         self._circuit_id = other._circuit_id
+        self._custom_circuit = other._custom_circuit
         self._workload = other._workload
         self._roi = other._roi
         self._notes = other._notes

@@ -52,7 +52,8 @@ def test_build_sheet_and_bom_use_no_quote_number(tmp_path, capsys, catalog):
     data = json.loads(source.read_text())
     part_ids = [data["chassis"], data["platform"]] + [item["id"] for key in ("gpus", "psus", "memory", "storage",
                                                                              "network") for item in data[key]]
-    assert all(part_id in flat for part_id in part_ids), [p for p in part_ids if p not in flat]
+    names = [squeeze(catalog.find(p)[1].name) for p in part_ids]  # the sheet names parts, not catalog ids
+    assert all(name in flat for name in names), [n for n in names if n not in flat]
 
     rows = list(csv.DictReader(bom.open(encoding="utf-8", newline="")))
     lines = [r for r in rows if r["line"]]

@@ -63,7 +63,7 @@ def test_three_options_export_as_one_pdf_with_three_sections_each_with_its_own_t
         sheet = quote_prices(quote, build)  # the core's figures, with the quote's tax
         section = squeeze(text[heads[i]:totals[i]])
         for line in sheet.lines:  # its own line items, each part number inside its own section
-            assert squeeze(line.id) in section, (tier, line.id)
+            assert squeeze(line.name) in section, (tier, line.name)  # parts by name and part number, not id
         after = text[totals[i]:totals[i] + 60]
         assert after.split()[4] == money(sheet.total, sheet.currency), f"option {i + 1} total: {after}"
         assert money(sheet.tax, sheet.currency) in text[heads[i]:totals[i]]
@@ -94,7 +94,7 @@ def test_the_choice_is_a_revision_that_quotes_the_chosen_option_and_keeps_it(
     assert money(done.sheet.total, done.sheet.currency) in text
     assert "Option 1" not in text and "Option 3" not in text  # only the chosen build is quoted
     for line in done.sheet.lines:
-        assert squeeze(line.id) in squeeze(text)
+        assert squeeze(line.name) in squeeze(text)
     # a later revision keeps the choice; choosing again is refused
     later = store.revise(chosen.label, payment_terms="net60")
     assert later.revision == "C" and later.chosen_option == 1 and later.build_json == offered.options[1].build_json

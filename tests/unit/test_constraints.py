@@ -61,7 +61,9 @@ CASES = [
      (WORKSTATION, {"gpus": [{"id": MAXQ, "quantity": 5}]})),
     ("nic-slots", "NIC_SLOTS", (WORKSTATION, {"network": [{"id": "nic-intel-x710-t2l"}]}), "nic-intel-x710-t2l", None,
      (WORKSTATION, {"network": [{"id": "nic-intel-x710-t2l", "quantity": 2}]})),
-    ("bridge-without-cards", "NVLINK_MISMATCH", (WORKSTATION, {}), BRIDGE, None,
+    ("bridge-without-cards", "NVLINK_MISMATCH", (WORKSTATION, {"gpus": []}), BRIDGE, None,
+     (WORKSTATION, {"gpus": [], "bridges": [{"id": BRIDGE}]})),
+    ("bridge-on-card-without-nvlink", "NVLINK_NONE", (WORKSTATION, {}), BRIDGE, None,
      (WORKSTATION, {"bridges": [{"id": BRIDGE}]})),
     ("bridges-past-cards", "NVLINK_MISMATCH",
      (WORKSTATION, {**PCIE_SERVER, "gpus": cards("h100-nvl", 1, 3), "bridges": [{"id": BRIDGE}]}), BRIDGE, None,
@@ -130,7 +132,8 @@ def test_a_problem_names_its_parts_and_reads_as_sentences(catalog):
 CORE = Path(placement.__file__).resolve().parents[1]
 CONSTRAINTS = CORE / "configuration" / "constraints.py"
 PLACEMENT = CORE / "configuration" / "placement.py"
-RULE_FILES = [CORE / "rules" / name for name in ("physical.py", "power.py", "memory.py")]
+RULE_FILES = [CORE / "rules" / name for name in ("physical.py", "power.py", "memory.py", "slots.py", "topology.py",
+                                                  "drives.py", "connectors.py", "memory_population.py", "network.py")]
 
 # The part fields the constraints read to decide what physically fits: no other file compares them.
 LIMIT_FIELDS = {"slot_width", "max_gpu_width", "slot_positions", "max_gpus", "sxm_gpus", "sockets_supported",

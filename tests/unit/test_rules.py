@@ -51,7 +51,7 @@ CASES = [
     ("mixed-board", SXM_SERVER, {"chassis": "chassis-hgx-h100-8gpu", "psus": [{"id": "psu-crps-3000w", "quantity": 6}],
                                  "gpus": [{"id": "h100-sxm", "quantity": 4}, {"id": "h200-sxm", "quantity": 4}]},
      "GPU_MIX", "error"),
-    ("bridge-on-rtx", WORKSTATION, {"bridges": [{"id": "bridge-nvlink-h100-2way"}]}, "NVLINK_MISMATCH", "error"),
+    ("bridge-on-rtx", WORKSTATION, {"bridges": [{"id": "bridge-nvlink-h100-2way"}]}, "NVLINK_NONE", "error"),
     ("bridge-option", WORKSTATION, {"chassis": "chassis-4u-pcie-8gpu", "platform": "plat-epyc-9554-sp5-1s",
                                     "psus": [{"id": "psu-crps-2000w", "quantity": 2}], "memory":
                                     [{"id": "ram-ddr5-rdimm-64gb", "quantity": 12}],
@@ -60,7 +60,7 @@ CASES = [
      "OPEN_AIR_STACK", "error"),
     ("open-air-spaced", WORKSTATION, {"gpus": cards(WE, 1, 5), "psus": [{"id": "psu-atx-1600w", "quantity": 2}]},
      "OPEN_AIR_STACK", "warning"),
-    ("passive-in-tower", WORKSTATION, {"gpus": cards("l40s", 1)}, "PASSIVE_COOLING", "warning"),
+    ("passive-in-tower", WORKSTATION, {"gpus": cards("l40s", 1)}, "PASSIVE_COOLING", "error"),  # no fan wall
     ("nic-slots", WORKSTATION, {"network": [{"id": "nic-intel-x710-t2l", "quantity": 2}]}, "NIC_SLOTS", "error"),
     ("psu-too-small", WORKSTATION, {"gpus": cards(MAXQ, 1, 3, 5, 7), "psus": [{"id": "psu-atx-1300w"}]},
      "PSU_HEADROOM", "error"),

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from configurator.core import parts
-from configurator.present import watts
+from configurator.present import count, watts
 
 CHASSIS_KINDS = {  # build kind -> chassis kinds it takes
     "workstation": ("tower", "pcie_server"),
@@ -276,6 +276,11 @@ def dimm_kind(platform: parts.Platform, dimm: parts.Memory) -> Problem | None:
     if platform.ecc_required and not (dimm.ecc and dimm.registered):
         return _problem("ECC_REQUIRED", f"The {platform.name} runs only registered ECC memory (RDIMM); the "
                         f"{dimm.name} is not.", dimm.id, platform.id)
+    if dimm.module != platform.dimm_module:
+        kind = {"RDIMM": "registered (RDIMM)", "UDIMM": "unbuffered (UDIMM)"}
+        return _problem("MEMORY_TYPE", f"The {platform.name} takes {kind.get(platform.dimm_module, platform.dimm_module)}"
+                        f" memory; the {dimm.name} is {kind.get(dimm.module, dimm.module)} and does not run in it.",
+                        dimm.id, platform.id)
     return None
 
 
@@ -285,3 +290,220 @@ def dimm_slots(platform: parts.Platform, n: int, dimm_ids: Iterable[str] = ()) -
         return None
     return _problem("DIMM_SLOTS", f"The {platform.name} has {_many(slots, 'DIMM slot', 'DIMM slots')}; "
                     f"{_do_not_fit(n, 'DIMM', 'DIMMs')}.", platform.id, *dimm_ids)
+
+
+# -- platform class: who the chassis' host board is ------------------------------------------------------
+def host_boards(chassis: parts.Chassis) -> list[str]:
+    """Platform ids an HGX chassis ships with as its own host board (empty: any board of its sockets)."""
+    return [s.strip() for s in chassis.host_boards.split(",") if s.strip()]
+
+
+def host_classes(chassis: parts.Chassis) -> list[str]:
+    """Platform segments the chassis takes ("workstation", "desktop", "server"); empty: any."""
+    return [s.strip() for s in chassis.host_classes.split(",") if s.strip()]
+
+
+def platform_class(chassis: parts.Chassis, platform: parts.Platform,
+                   hosts: Iterable[parts.Platform] = ()) -> Problem | None:
+    """An HGX chassis ships with its own host board; other chassis take boards of their class (a server chassis no
+    workstation board, a tower no server board). ``hosts``: the host-board platforms, for their names."""
+    boards = host_boards(chassis)
+    if boards and platform.id not in boards:
+        names = {h.id: h.name for h in hosts}
+        listed = " or ".join(names.get(b, b) for b in boards)
+        same = (f" A {platform.segment} board with the same {platform.socket} socket is not one."
+                if platform.segment != "server" and platform.socket in socket_list(chassis) else "")
+        return _problem("PLATFORM_CLASS", f"The {chassis.name} ships with its own host board ({listed}); the "
+                        f"{platform.name} is not one of them.{same}", platform.id, chassis.id, *boards)
+    classes = host_classes(chassis)
+    if classes and platform.segment not in classes:
+        return _problem("PLATFORM_CLASS", f"The {chassis.name} takes {' or '.join(classes)} boards; the "
+                        f"{platform.name} is a {platform.segment} platform.", platform.id, chassis.id)
+    return None
+
+
+# -- cooling: passive cards need a server's fan wall -----------------------------------------------------
+def passive(gpu: parts.Gpu) -> bool:
+    """A passive (server-edition) heatsink: no fan of its own."""
+    return gpu.cooling.lower().startswith("passive")
+
+
+def gpu_airflow(chassis: parts.Chassis, gpu: parts.Gpu, alternative: parts.Gpu | None = None) -> Problem | None:
+    """A passive PCIe card where no fan wall pushes air through it. ``alternative``: an actively cooled card to
+    offer instead (from the catalog)."""
+    if gpu.is_module or not passive(gpu) or chassis.server_airflow:
+        return None
+    fix = (f" Use the {alternative.name} (its own fan) or a server chassis." if alternative is not None
+           else " Use an actively cooled card or a server chassis.")
+    return _problem("PASSIVE_COOLING", f"The {gpu.name} has a passive heatsink made for a server's fan wall; the "
+                    f"{chassis.name} has no server airflow, so the card overheats.{fix}",
+                    gpu.id, chassis.id, *([alternative.id] if alternative is not None else []))
+
+
+# -- slot positions: connectors and slots the coolers leave free -----------------------------------------
+def _positions(slots: Iterable[int]) -> str:
+    return ", ".join(str(s) for s in sorted(slots))
+
+
+def card_connector(chassis: parts.Chassis, gpu: parts.Gpu, slot: int,
+                   connectors: Iterable[int] | None) -> Problem | None:
+    """A card must start at a position with a slot connector (``connectors``: the board's slot positions, None:
+    every position has one)."""
+    if connectors is None:
+        return None
+    have = set(connectors)
+    if slot in have or not 1 <= slot <= chassis.slot_positions:
+        return None
+    return _problem("SLOT_NO_CONNECTOR", f"Position {slot} of the {chassis.name} has no slot connector (the board's "
+                    f"slots are at positions {_positions(have)}): the {gpu.name} must start in one of them.",
+                    gpu.id, chassis.id)
+
+
+def nic_room(chassis: parts.Chassis, nics: int, free: Iterable[int], nic_ids: Iterable[str] = ()) -> Problem | None:
+    """Tower: network cards go only in board slots that no card starts in and no GPU cooler covers (``free``)."""
+    if chassis.kind != "tower" or nics == 0:
+        return None
+    free = sorted(free)
+    if nics <= len(free):
+        return None
+    left = ("no board slot free" if not free else
+            f"only {_many(len(free), 'board slot', 'board slots')} free (position {_positions(free)})")
+    need = "needs a slot of its own" if nics == 1 else "need a slot each"
+    return _problem("SLOT_COVERED", f"The GPUs and their coolers in the {chassis.name} leave {left}; "
+                    f"{_many(nics, 'network card', 'network cards')} {need}.", chassis.id, *nic_ids)
+
+
+# -- NVLink bridge topology -------------------------------------------------------------------------------
+def bridge_no_nvlink(bridge: parts.Bridge, gpus: Iterable[parts.Gpu]) -> Problem | None:
+    """A bridge on a build whose cards have no NVLink at all (and none it joins)."""
+    listed = bridge_gpus(bridge)
+    models = {g.id: g for g in gpus}
+    if any(g in models for g in listed):
+        return None
+    without = [g for g in models.values() if not g.bridge_capable and not g.is_module]
+    if not without:
+        return None
+    gpu = without[0]
+    return _problem("NVLINK_NONE", f"The {gpu.name} has no NVLink: no NVLink bridge fits it. The {bridge.name} "
+                    f"joins only {' or '.join(listed)} cards.", bridge.id, gpu.id)
+
+
+def _bridged_model(bridge: parts.Bridge, counts: Mapping[str, int]) -> str:
+    listed = bridge_gpus(bridge)
+    return max(listed, key=lambda g: counts.get(g, 0), default="")
+
+
+def bridge_sets(bridges: Iterable[tuple[parts.Bridge, int]], gpus: Iterable[parts.Gpu],
+                connectors: Mapping[str, int] | None = None) -> Problem | None:
+    """Each card takes one bridge set (the set fills its NVLink connectors): the sets of every bridge line of one
+    GPU model together join at most as many cards as there are. ``connectors``: GPU id -> NVLink connectors."""
+    gpus = list(gpus)
+    counts: dict[str, int] = {}
+    for g in gpus:
+        counts[g.id] = counts.get(g.id, 0) + 1
+    joined: dict[str, list[tuple[parts.Bridge, int]]] = {}
+    for bridge, quantity in bridges:
+        joined.setdefault(_bridged_model(bridge, counts), []).append((bridge, quantity))
+    for model, lines in joined.items():
+        need = sum(q * b.ways for b, q in lines)
+        have = counts.get(model, 0)
+        if len(lines) < 2 or need <= have:
+            continue  # one line past its cards: bridge_cards says so
+        gpu = next(g for g in gpus if g.id == model)
+        ports = (connectors or {}).get(model)
+        its = f" (all {ports} of its NVLink connectors)" if ports else ""
+        return _problem("NVLINK_BRIDGES_PER_CARD", f"A {gpu.name} card takes one NVLink bridge set{its}; "
+                        f"{' and '.join(f'{q} x {b.name}' for b, q in lines)} need {need} card attachments and the "
+                        f"build has {_many(have, 'card', 'cards')}.", *(b.id for b, _ in lines), model)
+    return None
+
+
+def bridge_groups(bridges: Iterable[tuple[parts.Bridge, int]],
+                  cards: Iterable[tuple[parts.Gpu, int | None]]) -> list[tuple[parts.Bridge, parts.Gpu, list[int]]]:
+    """Which cards each bridge set joins: the cards of its model in slot order, ``ways`` at a time, bridge line by
+    bridge line. (bridge, gpu, start slots of the joined cards) per set."""
+    cards = sorted(((g, s) for g, s in cards if s is not None), key=lambda t: t[1])
+    counts: dict[str, int] = {}
+    for g, _ in cards:
+        counts[g.id] = counts.get(g.id, 0) + 1
+    taken: dict[str, int] = {}
+    out = []
+    for bridge, quantity in bridges:
+        model = _bridged_model(bridge, counts)
+        slots = [s for g, s in cards if g.id == model]
+        gpu = next((g for g, _ in cards if g.id == model), None)
+        for _ in range(quantity):
+            start = taken.get(model, 0)
+            group = slots[start:start + bridge.ways]
+            if gpu is None or len(group) < bridge.ways:
+                break
+            out.append((bridge, gpu, group))
+            taken[model] = start + bridge.ways
+    return out
+
+
+def bridge_spacing(bridge: parts.Bridge, gpu: parts.Gpu, slots: Iterable[int]) -> Problem | None:
+    """The cards one bridge set joins must be neighbours at the bridge's fixed spacing."""
+    slots = list(slots)
+    for a, b in zip(slots, slots[1:]):
+        if b - a != bridge.spacing_slots:
+            want = _positions(slots[0] + k * bridge.spacing_slots for k in range(len(slots)))
+            return _problem("NVLINK_SPACING", f"The {bridge.name} joins neighbouring cards "
+                            f"{bridge.spacing_slots} slot positions apart; the {gpu.name} cards in slots {a} and {b} "
+                            f"are {b - a} apart. Put the {_many(len(slots), 'card', 'cards')} it joins in slots "
+                            f"{want}.", bridge.id, gpu.id)
+    return None
+
+
+# -- drives and bays --------------------------------------------------------------------------------------
+BAY_WORDS = {"m2": ("M.2 socket", "M.2 sockets", "M.2 drive", "M.2 drives"),
+             "u2": ("2.5-inch U.2 NVMe bay", "2.5-inch U.2 NVMe bays", "U.2/U.3 drive", "U.2/U.3 drives"),
+             "e3s": ("E3.S bay", "E3.S bays", "E3.S drive", "E3.S drives"),
+             "e1s": ("E1.S bay", "E1.S bays", "E1.S drive", "E1.S drives")}
+
+
+def drive_bays(chassis: parts.Chassis | None, platform: parts.Platform | None,
+               drives: Iterable[parts.Storage]) -> Problem | None:
+    """Drives (one entry per drive) against the board's M.2 sockets and the chassis' U.2 and E3.S bays."""
+    by_bay: dict[str, list[parts.Storage]] = {}
+    for d in drives:
+        by_bay.setdefault(d.bay, []).append(d)
+    for bay, found in by_bay.items():
+        if bay == "m2":
+            holder, have = platform, platform.m2_sockets if platform is not None else None
+        else:
+            holder = chassis
+            have = {"u2": chassis.u2_bays, "e3s": chassis.e3s_bays}.get(bay, 0) if chassis is not None else None
+        if holder is None or len(found) <= have:
+            continue
+        one, many, drive, drives_ = BAY_WORDS.get(bay, (f"{bay} bay", f"{bay} bays", f"{bay} drive", f"{bay} drives"))
+        n = len(found)
+        has = f"has {_many(have, one, many)}" if have else f"has no {many}"
+        ids = list(dict.fromkeys(d.id for d in found))
+        return _problem("DRIVE_BAYS", f"The {holder.name} {has}; {_do_not_fit(n, drive, drives_)}.",
+                        *ids, holder.id)
+    return None
+
+
+# -- GPU power connectors ---------------------------------------------------------------------------------
+def psu_connectors(psus: Iterable[tuple[parts.Psu, int]], cards: Iterable[tuple[parts.Gpu, "parts.GpuFit | None"]]
+                   ) -> Problem | None:
+    """The 12V-2x6 and 8-pin GPU cables of the build's ATX power supplies against what its cards take (server
+    PSUs feed the chassis' power board, which has a cable per GPU position)."""
+    atx = [(p, q) for p, q in psus if p.form == "atx" and q > 0]
+    if not atx:
+        return None
+    cards = list(cards)
+    for field, what in (("conn_12v2x6", "12V-2x6"), ("conn_8pin", "8-pin")):
+        need = sum(getattr(fit, field) for _, fit in cards if fit is not None)
+        have = sum(getattr(p, field) * q for p, q in atx)
+        if need <= have:
+            continue
+        gpu_ids = list(dict.fromkeys(g.id for g, fit in cards if fit is not None and getattr(fit, field)))
+        unit, q = max(atx, key=lambda t: getattr(t[0], field))
+        each = getattr(unit, field)
+        fix = (f" Add another {unit.name} ({each} each) or use fewer GPUs." if each else
+               " Choose power supplies with these connectors.")
+        return _problem("POWER_CONNECTORS", f"The GPUs take {count(need, what + ' power connector')}; the power "
+                        f"supplies provide {have}.{fix}", *(p.id for p, _ in atx), *gpu_ids)
+    return None

@@ -353,6 +353,19 @@ def platform_speed(rows: list[parts.MemorySpeed], dpc: int, ranks: int) -> int |
     return same[-1].speed_mts if same else None
 
 
+def bigger_module(build: "Build", dimm: parts.Memory, factor: int) -> parts.Memory | None:
+    """A catalog module like ``dimm`` (type, ECC) with ``factor`` x its capacity and at most 2 ranks: the same
+    capacity at one DIMM per channel (None when the catalog has none)."""
+    listing = getattr(build.catalog, "list", None)
+    if listing is None:
+        return None
+    found = [m for m in listing("memory") if m.memory_type == dimm.memory_type and m.ecc == dimm.ecc
+             and m.capacity_gb == dimm.capacity_gb * factor and m.ranks <= 2]
+    # the module as fast as the one it replaces (not a faster, dearer grade), else the fastest there is
+    return min(found, key=lambda m: (m.speed_mts < dimm.speed_mts, m.speed_mts if m.speed_mts >= dimm.speed_mts
+                                     else -m.speed_mts, m.id)) if found else None
+
+
 def dimm_population(build: "Build") -> DimmPopulation:
     """DIMMs spread over the channels as a technician fills them (slot A of every channel first, then slot B), and
     the speed they all run at: the lowest of the platform's speed for that population and the modules' rating."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from configurator.core import parts
 from configurator.core.configuration import constraints as c
+from configurator.core.configuration import fixes, lanes
 from configurator.core.configuration.constraints import (  # noqa: F401 (the public names callers import here)
     CHASSIS_KINDS, KIND_WORDS, PSU_FORMS, board_gpus, card_width, socket_list,
 )
@@ -31,11 +32,39 @@ def _texts(*problems: c.Problem | None) -> list[str]:
 
 
 def slot_problem(build: "Build", gpu: parts.Gpu, slot: int, ignore=None) -> str | None:
-    """Why a card of this GPU cannot start at ``slot`` in the current chassis (None: it fits)."""
-    assert build.chassis is not None
+    """Why a card of this GPU cannot start at ``slot`` in the current chassis (None: it fits): the positions it
+    covers, a slot connector to start in, the board slots the build's network cards still need, and the spacing of
+    the NVLink bridges the build has."""
+    chassis = build.chassis
+    assert chassis is not None
     others = [(p.gpu, p.slot) for p in build.gpus if p is not ignore]
-    problem = c.card_slot(build.chassis, gpu, slot, others)
+    after = [*others, (gpu, slot)]
+    problem = (c.card_slot(chassis, gpu, slot, others)
+               or c.card_connector(chassis, gpu, slot, lanes.connector_positions(build))
+               or c.nic_room(chassis, build.count("network"), lanes.free_board_slots(build, after))
+               or _new_spacing_problem(build, others, after))
     return problem.text if problem else None
+
+
+def _bridge_lines(build: "Build", part=None, quantity: int | None = None) -> list[tuple[parts.Bridge, int]]:
+    """The build's bridge lines, with ``part``'s quantity set to ``quantity`` (added when absent)."""
+    lines = [(i.part, i.quantity) for i in build.bridges if part is None or i.part.id != part.id]
+    if part is not None and quantity:
+        lines.append((part, quantity))
+    return lines
+
+
+def _spacing(lines, cards) -> c.Problem | None:
+    return next(filter(None, (c.bridge_spacing(b, g, s) for b, g, s in c.bridge_groups(lines, cards))), None)
+
+
+def _new_spacing_problem(build: "Build", before, after) -> c.Problem | None:
+    """A bridge spacing problem the card would cause (one the build already has is not this card's)."""
+    lines = _bridge_lines(build)
+    if not lines:
+        return None
+    problem = _spacing(lines, after)
+    return problem if problem is not None and _spacing(lines, before) is None else None
 
 
 def free_slot(build: "Build", gpu: parts.Gpu) -> int | None:
@@ -68,7 +97,8 @@ def gpu_reasons(build: "Build", gpu: parts.Gpu, slot: int | None, ignore=None) -
         if slot is None:
             return _texts(c.board_capacity(chassis, n))
         return _texts(c.board_socket(chassis, gpu, slot, (p.slot for p in others)))
-    first = c.module_in_pcie(gpu) or c.gpu_limit(chassis, n)
+    first = (c.module_in_pcie(gpu) or c.gpu_limit(chassis, n)
+             or c.gpu_airflow(chassis, gpu, fixes.cooled_alternative(build, gpu)))
     if first:
         return _texts(first)
     if slot is None:
@@ -80,12 +110,17 @@ def gpu_reasons(build: "Build", gpu: parts.Gpu, slot: int | None, ignore=None) -
 def _chassis_reasons(build: "Build", chassis: parts.Chassis) -> list[str]:
     platform = build.platform
     return _texts(c.chassis_kind(build.kind, chassis),
-                  c.platform_socket(chassis, platform) if platform is not None else None)
+                  (c.platform_socket(chassis, platform)
+                   or c.platform_class(chassis, platform, fixes.host_platforms(build, chassis)))
+                  if platform is not None else None)
 
 
 def _platform_reasons(build: "Build", platform: parts.Platform) -> list[str]:
     chassis = build.chassis
-    return _texts(c.platform_socket(chassis, platform)) if chassis is not None else []
+    if chassis is None:
+        return []
+    return _texts(c.platform_socket(chassis, platform)
+                  or c.platform_class(chassis, platform, fixes.host_platforms(build, chassis)))
 
 
 def _limit(build: "Build") -> int:
@@ -99,14 +134,29 @@ def item_reasons(build: "Build", section: str, part, quantity: int) -> list[str]
     chassis, platform = build.chassis, build.platform
     total = build.count(section) - build.quantity(part.id) + quantity  # of the section, with this line changed
     if section == "psus" and chassis is not None:
-        return _texts(c.psu_form(chassis, part) or c.psu_bays(chassis, total))
+        return _texts(c.psu_form(chassis, part) or c.psu_bays(chassis, total) or _fewer_connectors(build, part, quantity))
     if section == "memory" and platform is not None:
         return _texts(c.dimm_kind(platform, part) or c.dimm_slots(platform, total))
     if section == "network" and chassis is not None:
-        return _texts(c.nic_slots(chassis, total))
+        return _texts(c.nic_slots(chassis, total) or c.nic_room(chassis, total, lanes.free_board_slots(build)))
+    if section == "storage":
+        drives = [i.part for i in build.storage if i.part.id != part.id for _ in range(i.quantity)]
+        return _texts(c.drive_bays(chassis, platform, [*drives, *([part] * quantity)]))
     if section == "bridges":
-        return _texts(c.bridge_cards(part, quantity, build.gpu_counts()))
+        cards = [p.gpu for p in build.gpus]
+        lines = _bridge_lines(build, part, quantity)
+        return _texts(c.bridge_no_nvlink(part, cards) or c.bridge_cards(part, quantity, build.gpu_counts())
+                      or c.bridge_sets(lines, cards, fixes.nvlink_connectors(build))
+                      or (None if build.on_board else _spacing(lines, [(p.gpu, p.slot) for p in build.gpus])))
     return []
+
+
+def _fewer_connectors(build: "Build", part, quantity: int) -> c.Problem | None:
+    """Fewer PSUs than now must still give the cards their power cables (adding PSUs is never refused for it)."""
+    if quantity >= build.quantity(part.id):
+        return None
+    psus = [(i.part, i.quantity) for i in build.psus if i.part.id != part.id] + [(part, quantity)]
+    return c.psu_connectors(psus, [(p.gpu, fixes.gpu_fit(build, p.gpu)) for p in build.gpus])
 
 
 def check_place(build: "Build", kind: str, part, slot: int | None) -> tuple[int | None, list[str]]:

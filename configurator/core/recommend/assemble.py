@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from configurator.core import parts
 from configurator.core.configuration import CLUSTER, SXM_SERVER, WORKSTATION, Build
 from configurator.core.configuration.placement import board_gpus
+from configurator.core.configuration import fixes, lanes
 from configurator.core.workload import Workload
 
 WORKSTATION_CHASSIS = "chassis-tower-ws"
@@ -87,6 +88,9 @@ def _tower_power(build: Build, catalog) -> None:
     for psu_id in WORKSTATION_PSUS:
         psu = catalog.psu(psu_id)
         count = max(1, math.ceil(need / psu.watts_at_120v))
+        cables = sum(fit.conn_12v2x6 for fit in (fixes.gpu_fit(build, p.gpu) for p in build.gpus) if fit)
+        if cables and psu.conn_12v2x6:  # a native 12V-2x6 cable per card (POWER_CONNECTORS)
+            count = max(count, math.ceil(cables / psu.conn_12v2x6))
         if count <= build.chassis.psu_bays:
             build.put_item("psus", psu, count)
             break
@@ -118,7 +122,8 @@ def assemble(catalog, shape: Shape, workload: Workload, serving: bool = False) -
                     return None
             for sid, n in WORKSTATION_STORAGE:
                 build.put_item("storage", catalog.find(sid)[1], n)
-            build.put_item("network", catalog.nic(WORKSTATION_NIC), 1)
+            if lanes.free_board_slots(build):  # only where a GPU cooler leaves a slot (SLOT_COVERED); the board has 10GbE
+                build.put_item("network", catalog.nic(WORKSTATION_NIC), 1)
             _tower_power(build, catalog)
         else:
             chassis = board_chassis(catalog, shape.gpu, shape.per_node)

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from configurator.core.rules import completeness, memory, physical, power
+from configurator.core.rules import (
+    completeness, connectors, drives, memory, memory_population, network, physical, power, slots, topology,
+)
 from configurator.core.rules.findings import ERROR, INFO, SEVERITIES, WARNING, Finding
 
 if TYPE_CHECKING:
     from configurator.core.configuration import Build
 
-RULES = [*completeness.RULES, *physical.RULES, *power.RULES, *memory.RULES]
+RULES = [*completeness.RULES, *physical.RULES, *power.RULES, *memory.RULES,
+         # issue 18: positions and totals across parts
+         *slots.RULES, *topology.RULES, *memory_population.RULES, *drives.RULES, *network.RULES,
+         *connectors.RULES]
 
 
 def check(build: "Build") -> list[Finding]:

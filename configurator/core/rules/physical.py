@@ -130,7 +130,9 @@ def gpu_mix(build: "Build") -> Iterator[Finding]:
 
 def nvlink(build: "Build") -> Iterator[Finding]:
     counts = build.gpu_counts()
-    yield from _errors(*(c.bridge_cards(item.part, item.quantity, counts) for item in build.bridges))
+    cards = [p.gpu for p in build.gpus]  # a bridge on cards without NVLink says so (NVLINK_NONE) first
+    yield from _errors(*(c.bridge_no_nvlink(item.part, cards) or c.bridge_cards(item.part, item.quantity, counts)
+                         for item in build.bridges))
     if not build.bridges and not build.on_board:
         for gpu_id, n in counts.items():
             gpu = next(p.gpu for p in build.gpus if p.gpu.id == gpu_id)
@@ -160,10 +162,7 @@ def cooling(build: "Build") -> Iterator[Finding]:
         else:
             yield warning("OPEN_AIR_STACK", f"{text}. Blower or Max-Q cards are the safer choice for multi-GPU "
                           f"builds.", *ids, chassis.id)
-    if chassis.kind == "tower":
-        for gpu in {p.gpu.id: p.gpu for p in build.gpus if p.gpu.cooling.lower().startswith("passive")}.values():
-            yield warning("PASSIVE_COOLING", f"The {gpu.name} has a passive heatsink made for server airflow; in a "
-                          f"tower it needs dedicated fans ducted through it.", gpu.id, chassis.id)
+    # Passive cards outside server airflow: PASSIVE_COOLING, an error (rules/slots.py, constraints.gpu_airflow).
 
 
 def _others(cards, card) -> set[int]:

@@ -121,6 +121,9 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.resize(1600, 1000)
         self._restore_layout()
+        from configurator.ui.team_sync import attach_team
+
+        self.team = attach_team(self)  # Team menu, team-server sync state in the status bar (ui/team_sync.py)
 
     def _dock(self, title: str, name: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -8,6 +8,7 @@
   import-prices format), every row or none
 - ``team publish-key PUBLIC_KEY --server URL``: an approver's key every installation trusts at its next sync
 - ``team publish-policy --installation NAME TOKEN --server URL``: a signed policy for one installation
+- ``team publish-model ID --server URL``: a model imported here (catalog import-model), for every installation
 - ``team won Q-XXXX-00042-B``: mark an issued revision won (an order for the shop), sent at the next sync
 
 URL is a libpq connection string or a postgresql:// URL (sslmode and the other libpq settings pass through).
@@ -22,7 +23,7 @@ from configurator.core.errors import ConfiguratorError
 
 
 def register(sub) -> None:
-    p = sub.add_parser("team", help="the team server: init, register, publish-prices, publish-key, won")
+    p = sub.add_parser("team", help="the team server: init, register, publish-prices/-key/-policy/-model, won")
     team = p.add_subparsers(dest="team_command", metavar="ACTION", parser_class=type(p))
     team.required = True
     init = team.add_parser("init", help="create or upgrade the team server schema")
@@ -48,6 +49,10 @@ def register(sub) -> None:
     pol.add_argument("--installation", required=True, metavar="NAME", help="its name or quote-number prefix")
     pol.add_argument("--server", required=True, metavar="URL")
     pol.set_defaults(func=run_publish_policy)
+    model = team.add_parser("publish-model", help="publish a model imported here to every installation")
+    model.add_argument("model_id", metavar="ID", help="an imported model (configurator catalog import-model)")
+    model.add_argument("--server", required=True, metavar="URL")
+    model.set_defaults(func=run_publish_model)
     won = team.add_parser("won", help="mark an issued quote revision won: an order for the shop")
     won.add_argument("quote", metavar="Q-XXXX-NNNNN-R")
     won.set_defaults(func=run_won)
@@ -116,6 +121,22 @@ def run_publish_policy(args) -> int:
 
     publish_policy(args.server, args.installation, args.token)
     print(f"published the policy of '{args.installation}'; it is stored at its next sync")
+    return 0
+
+
+def run_publish_model(args) -> int:
+    from configurator.store.userdb import UserDatabase, user_database_path
+    from configurator.team.admin import publish_model
+
+    userdb = UserDatabase(user_database_path())
+    try:
+        arch = userdb.imported_model(args.model_id)
+    finally:
+        userdb.close()
+    if arch is None:
+        raise ConfiguratorError(f"no imported model '{args.model_id}' in this installation (configurator catalog "
+                                f"import-model CONFIG.json first)")
+    print(f"published model {publish_model(args.server, arch)}")
     return 0
 
 

@@ -198,6 +198,23 @@ def publish_policy(url: str, installation: str, token: str) -> int:
         conn.close()
 
 
+def publish_model(url: str, arch) -> str:
+    """Publish an imported model architecture (a core ModelArch): every installation stores it at its next
+    sync. Returns its id."""
+    from configurator.core.buildfile.models import arch_to_dict
+
+    conn = connect(url, autocommit=True)
+    try:
+        _require_schema(conn, url)
+        with server_errors(url, "publishing the model"), conn.cursor() as cur:
+            cur.execute("insert into models (id, arch_json) values (%s, %s) on conflict (id) do update set arch_json "
+                        "= excluded.arch_json, published_at = now()",
+                        [arch.id, json.dumps(arch_to_dict(arch), sort_keys=True)])
+    finally:
+        conn.close()
+    return arch.id
+
+
 # -- orders ---------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Order:

@@ -235,3 +235,29 @@ def test_orders_travel_up_for_the_shop(team_db, make_laptop):
     assert [o.number for o in orders] == [q2.label]
     assert orders[0].installation == "Sales A" and orders[0].customer["name"] == "Ada"
     assert json.loads(orders[0].build_json) == json.loads(q2.build_json)
+
+
+def test_approver_keys_policy_and_models_come_down(team_db, make_laptop):
+    from configurator.catalog.hf_import import arch_from_config
+    from configurator.core.quotes.approvals import generate_key, load_private_key, sign_policy
+    from configurator.team.admin import publish_key, publish_model, publish_policy
+    from tests.catalog.test_import_model import QWEN3_8B
+
+    _, _, url = team_db
+    a, b = make_laptop("a"), make_laptop("b")
+    register(a, url, "A")
+    register(b, url, "B")
+    pem, public = generate_key()
+    publish_key(url, public)
+    token = sign_policy(load_private_key(pem), a.store().installation_id(), {"role": "manager", "limit": 30})
+    publish_policy(url, "A", token)
+    publish_model(url, arch_from_config(QWEN3_8B, "team-qwen3-8b", "Qwen3 8B (team)"))
+    ra, rb = a.sync(), b.sync()
+    assert (ra.pulled["approver_keys"], ra.pulled["policies"], ra.pulled["models"]) == (1, 1, 1)
+    assert (rb.pulled["approver_keys"], rb.pulled["policies"], rb.pulled["models"]) == (1, 0, 1)
+    for laptop in (a, b):
+        assert laptop.store().trusted_keys() == [public]
+        assert laptop.userdb.imported_model("team-qwen3-8b").name == "Qwen3 8B (team)"
+    assert a.store().discount_policy().role == "manager" and a.store().discount_policy().manager_limit == 30
+    assert b.store().discount_policy().role == "sales_engineer"  # B's policy is its own (none published)
+    assert a.sync().pulled == dict.fromkeys(a.sync().pulled, 0)  # nothing new: nothing stored again

@@ -117,9 +117,12 @@ def m004_technician_facts(db: Database) -> None:
             _create(db, table, cls)
             continue
         have = set(db[table].columns_dict)
+        defaults = {f.name: f.default for f in dataclasses.fields(cls)}
         for name, (py, _) in field_types(cls).items():
-            if name not in have:
-                db[table].add_column(name, _sql_type(py))
+            if name not in have:  # filled with the field's default, so the old rows read as before
+                default = defaults.get(name, dataclasses.MISSING)
+                fill = None if default in (dataclasses.MISSING, None) else (int(default) if py is bool else default)
+                db[table].add_column(name, _sql_type(py), not_null_default=fill)
 
 
 def apply(db: Database) -> None:

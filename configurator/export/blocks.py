@@ -132,4 +132,6 @@ class PaperDocument:
                 out += [b.label, *b.prefilled]
             elif isinstance(b, SignOff):
                 out += list(b.roles)
+            elif callable(getattr(b, "texts", None)):  # a drawn block (export/lane_diagram.py) lists its own
+                out += list(b.texts())
         return [t for t in out if t]

@@ -12,6 +12,7 @@ from configurator.core.rules.power import power_budget
 from configurator.export.blocks import (
     RIGHT, Checklist, Column, PaperDocument, Heading, KeyValues, Paragraph, SignOff, Table, WriteIn,
 )
+from configurator.export.lane_diagram import lane_blocks
 from configurator.export.quote_content import KIND_NAMES, PART_NUMBER_COLUMN, system_summary
 from configurator.present import count, share, watts
 from configurator.present.boards import board_cabling, board_fabric
@@ -159,6 +160,7 @@ def build_sheet_document(build: "Build", analysis: "Analysis", branding: "Brandi
     if build.chassis is not None and build.chassis.airflow:
         doc.add(Paragraph(f"Airflow: {build.chassis.airflow}", "small"))
     doc.add(*[Paragraph(f"Error ({f.code}): {f.message}", "alert") for f in errors])
+    doc.add(*lane_blocks(build))  # export/lane_diagram.py: the lane map and the DIMM population, drawn
     doc.add(*power_blocks(build, analysis), *cabling_blocks(build))
     doc.add(Heading("Firmware and BIOS notes"),
             WriteIn("Versions and settings (BIOS, BMC, GPU VBIOS, NIC firmware; Above 4G decoding, Resizable BAR, "

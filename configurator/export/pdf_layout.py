@@ -15,6 +15,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 
 from configurator.export import blocks as b
+from configurator.export.lane_diagram import LaneDiagram
 
 PAGE_W, PAGE_H = 210.0, 297.0  # A4, mm
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 16.0, 14.0, 16.0
@@ -28,6 +29,10 @@ STYLES = {
     "alert": (9.0, True, RED), "muted": (7.5, False, MUTED), "table": (8.0, False, INK), "th": (8.0, True, INK),
     "h1": (11.5, True, BLUE), "h2": (9.5, True, BLUE), "title": (17.0, True, BLUE), "label": (7.5, True, MUTED),
     "banner": (8.5, True, RED), "company": (12.0, True, BLUE), "head": (7.5, False, MUTED),
+    # the lane map and DIMM diagram (export/lane_drawing.py)
+    "dg": (7.5, False, INK), "dg_b": (7.5, True, INK), "dg_alert": (7.5, True, RED), "dg_muted": (7.0, False, MUTED),
+    "dg_title": (8.5, True, BLUE), "dg_tile": (6.5, False, INK), "dg_tile_b": (6.5, True, INK),
+    "dg_muted_tile": (6.5, False, MUTED),
 }
 WRAP = int(Qt.TextFlag.TextWordWrap)
 
@@ -129,6 +134,10 @@ class Layout:
             return self.mm(14) * len(block.roles)
         if isinstance(block, b.Totals):
             return self.mm(6) * len(block.rows)
+        if isinstance(block, LaneDiagram):
+            from configurator.export.lane_drawing import bands, lead_height
+
+            return lead_height(bands(block, self, self.width))
         return self.mm(18)
 
     def _heading(self, h: b.Heading, next_block=None) -> None:
@@ -266,6 +275,29 @@ class Layout:
                 x += self.width * share
             self.y += row_h
 
+    def _lane_diagram(self, d: LaneDiagram) -> None:
+        """Band by band (export/lane_drawing.py): a band never splits; slot rows continuing on a new page get the
+        column header again."""
+        from configurator.export.lane_drawing import bands, header_for
+
+        parts = bands(d, self, self.width)
+        for n, band in enumerate(parts):
+            need, k = band.height, n
+            while k + 1 < len(parts) and parts[k].kind in ("title", "header"):  # kept with the band below
+                k += 1
+                need += parts[k].height
+            if need > self.room() and self.page:
+                self.new_page()
+                if band.kind == "row":
+                    head = header_for(d, self, self.width)
+                    self._ops(head.ops, head.height)
+            self._ops(band.ops, band.height)
+        self.y += self.mm(1)
+
+    def _ops(self, ops, height: float) -> None:
+        for op in ops:
+            self.page.append(Op(op.kind, op.rect.translated(self.left, self.y), op.style, op.text, op.flags, op.color))
+        self.y += height
 
     # Every block kind and the method that places it: adding a block kind to blocks.py without a row here
     # fails loudly (test_pdf_layout_places_every_block_kind) instead of at print time.
@@ -279,6 +311,7 @@ class Layout:
         b.Checklist: _checklist,
         b.WriteIn: _writein,
         b.SignOff: _signoff,
+        LaneDiagram: _lane_diagram,
     }
 
 

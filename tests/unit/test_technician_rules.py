@@ -189,6 +189,9 @@ def test_findings_offer_a_fix_from_the_catalog(catalog):
     fabric = found(make(catalog, CLUSTER, network=[{"id": "nic-intel-e810-cqda2", "quantity": 8}]),
                    "FABRIC_BANDWIDTH")[0]
     assert "nic-cx7-ndr-400g" in fabric.parts and "each card carries 100 Gb/s in all" in fabric.message
+    e3s = found(make(catalog, SXM_SERVER, storage=[{"id": "nvme-samsung-pm1743-7680gb-e3s", "quantity": 2}]),
+                "DRIVE_BAYS")[0]
+    assert "nvme-samsung-pm1743-7680gb" in e3s.parts and "The Samsung PM1743 7.68 TB fits instead." in e3s.message
     speed = found(make(catalog, SXM_SERVER, platform="plat-xeon-8480p-2s",
                        memory=[{"id": "ram-ddr5-rdimm-64gb", "quantity": 32}]), "MEMORY_SPEED")[0]
     assert "16 x 128 GB DDR5-5600 ECC RDIMM 2Rx4" in speed.message

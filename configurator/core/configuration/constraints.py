@@ -462,26 +462,38 @@ BAY_WORDS = {"m2": ("M.2 socket", "M.2 sockets", "M.2 drive", "M.2 drives"),
              "e1s": ("E1.S bay", "E1.S bays", "E1.S drive", "E1.S drives")}
 
 
-def drive_bays(chassis: parts.Chassis | None, platform: parts.Platform | None,
-               drives: Iterable[parts.Storage]) -> Problem | None:
-    """Drives (one entry per drive) against the board's M.2 sockets and the chassis' U.2 and E3.S bays."""
+def bay_room(chassis: parts.Chassis | None, platform: parts.Platform | None) -> dict[str, int]:
+    """Drives of each bay kind ('m2', 'u2', 'e3s') the build has room for; a kind is absent while the part that
+    holds it (board or chassis) is not chosen."""
+    room: dict[str, int] = {}
+    if platform is not None:
+        room["m2"] = platform.m2_sockets
+    if chassis is not None:
+        room.update(u2=chassis.u2_bays, e3s=chassis.e3s_bays, e1s=0)
+    return room
+
+
+def drive_bays(chassis: parts.Chassis | None, platform: parts.Platform | None, drives: Iterable[parts.Storage],
+               alternative: parts.Storage | None = None) -> Problem | None:
+    """Drives (one entry per drive) against the board's M.2 sockets and the chassis' U.2 and E3.S bays.
+    ``alternative``: a drive of another form with room left, to offer instead (from the catalog)."""
     by_bay: dict[str, list[parts.Storage]] = {}
     for d in drives:
         by_bay.setdefault(d.bay, []).append(d)
+    room = bay_room(chassis, platform)
     for bay, found in by_bay.items():
-        if bay == "m2":
-            holder, have = platform, platform.m2_sockets if platform is not None else None
-        else:
-            holder = chassis
-            have = {"u2": chassis.u2_bays, "e3s": chassis.e3s_bays}.get(bay, 0) if chassis is not None else None
-        if holder is None or len(found) <= have:
+        if bay not in room and bay in ("m2", "u2", "e3s", "e1s"):
+            continue  # its holder is not chosen yet
+        have = room.get(bay, 0)
+        if len(found) <= have:
             continue
+        holder = platform if bay == "m2" else chassis
         one, many, drive, drives_ = BAY_WORDS.get(bay, (f"{bay} bay", f"{bay} bays", f"{bay} drive", f"{bay} drives"))
-        n = len(found)
         has = f"has {_many(have, one, many)}" if have else f"has no {many}"
+        fix = f" The {alternative.name} fits instead." if alternative is not None else ""
         ids = list(dict.fromkeys(d.id for d in found))
-        return _problem("DRIVE_BAYS", f"The {holder.name} {has}; {_do_not_fit(n, drive, drives_)}.",
-                        *ids, holder.id)
+        return _problem("DRIVE_BAYS", f"The {holder.name} {has}; {_do_not_fit(len(found), drive, drives_)}.{fix}",
+                        *ids, holder.id, *([alternative.id] if alternative is not None else []))
     return None
 
 

@@ -4,6 +4,7 @@ finding offer the same part."""
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from configurator.core import parts
@@ -49,3 +50,25 @@ def nvlink_connectors(build: "Build") -> dict[str, int]:
         if fit is not None:
             out[p.gpu.id] = fit.nvlink_connectors
     return out
+
+
+def drive_alternative(build: "Build", drives: list[parts.Storage]) -> parts.Storage | None:
+    """For drives that do not fit their bays: the same capacity and interface in a form with room left (e.g. the
+    U.2 model of an E3.S drive), else None. ``drives``: one entry per drive."""
+    listing = getattr(build.catalog, "list", None)
+    if listing is None or not drives:
+        return None
+    room = c.bay_room(build.chassis, build.platform)
+    used: dict[str, int] = {}
+    for d in drives:
+        used[d.bay] = used.get(d.bay, 0) + 1
+    over = next((b for b, n in used.items() if b in room and n > room[b]), None)
+    if over is None:
+        return None
+    extra = used[over] - room[over]
+    sample = next(d for d in drives if d.bay == over)
+    found = [d for d in listing("storage") if d.bay != over and d.bay in room
+             and room[d.bay] - used.get(d.bay, 0) >= extra and d.capacity_tb == sample.capacity_tb
+             and d.interface == sample.interface]
+    # the same product in the other form first (the longest shared start of the name: "Samsung PM1743 7.68 TB")
+    return min(found, key=lambda d: (-len(os.path.commonprefix([d.name, sample.name])), d.id)) if found else None

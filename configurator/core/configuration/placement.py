@@ -141,7 +141,8 @@ def item_reasons(build: "Build", section: str, part, quantity: int) -> list[str]
         return _texts(c.nic_slots(chassis, total) or c.nic_room(chassis, total, lanes.free_board_slots(build)))
     if section == "storage":
         drives = [i.part for i in build.storage if i.part.id != part.id for _ in range(i.quantity)]
-        return _texts(c.drive_bays(chassis, platform, [*drives, *([part] * quantity)]))
+        after = [*drives, *([part] * quantity)]
+        return _texts(c.drive_bays(chassis, platform, after, fixes.drive_alternative(build, after)))
     if section == "bridges":
         cards = [p.gpu for p in build.gpus]
         lines = _bridge_lines(build, part, quantity)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 from configurator.core.configuration import constraints as c
+from configurator.core.configuration import fixes
 from configurator.core.rules.findings import Finding, error
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ def drive_bays(build: "Build") -> Iterator[Finding]:
     if not build.storage:
         return
     drives = [i.part for i in build.storage for _ in range(i.quantity)]
-    p = c.drive_bays(build.chassis, build.platform, drives)
+    p = c.drive_bays(build.chassis, build.platform, drives, fixes.drive_alternative(build, drives))
     if p is not None:
         yield error(p.code, p.text, *p.parts)
 

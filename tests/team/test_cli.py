@@ -99,6 +99,15 @@ def test_the_whole_flow_on_the_command_line(pg_server, cli_env, capsys, tmp_path
     assert orders[0]["build"]["schema"] == json.loads(EXAMPLE.read_text())["schema"]
     rc, out, err = _cli(capsys, "orders")
     assert rc == 0 and out.startswith("1 order") and quote.label in out
+    sheets = tmp_path / "sheets"
+    sheets.mkdir()
+    rc, out, err = _cli(capsys, "orders", "--build-sheets", str(sheets))
+    assert rc == 0, err
+    pdf = sheets / f"{quote.label}-build-sheet.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    from pypdf import PdfReader
+
+    assert "H200" in PdfReader(pdf).pages[0].extract_text()
 
 
 def test_publish_prices_is_all_rows_or_none(pg_server, cli_env, capsys, tmp_path):

@@ -242,8 +242,31 @@ create policy read_all on sync_marks for select to {g['office']} using (true);
 """
 
 
+def _m002(g: dict) -> str:
+    # What the office reads: the quote requests of customer-edition installations (their quotes, issued or
+    # draft, with the contact) and the conflict log with the installations' names. Views run as their owner, so
+    # only the office is granted them.
+    return f"""
+create view quote_requests as
+    select i.name as installation, q.prefix, q.sequence, q.revision, 'issued' as state,
+           q.content->>'customer_json' as contact, q.content->>'build_json' as build_json, q.pushed_at as at
+    from quote_revisions q join installations i on i.id = q.installation_id where i.edition = 'customer'
+    union all
+    select i.name, d.prefix, d.sequence, d.revision, 'draft', d.content->>'customer_json', d.content->>'build_json',
+           d.updated_at
+    from quote_drafts d join installations i on i.id = d.installation_id where i.edition = 'customer';
+create view customer_conflict_log as
+    select c.decided_at, cu.name as customer, c.field, c.kept_value, c.lost_value, w.name as kept_from,
+           l.name as lost_from, c.lost_at
+    from customer_conflicts c join customers cu on cu.uid = c.customer_uid
+    left join installations w on w.id = c.won_by left join installations l on l.id = c.lost_by;
+revoke all on quote_requests, customer_conflict_log from public;
+grant select on quote_requests, customer_conflict_log to {g['office']};
+"""
+
+
 # name -> SQL (formatted with the quoted group-role names). Never edit a step once released: add the next one.
-MIGRATIONS = (("m001_team", _m001),)
+MIGRATIONS = (("m001_team", _m001), ("m002_office_views", _m002))
 
 
 def ensure_groups(cur, dbname: str) -> dict:

@@ -156,6 +156,15 @@ def test_unreachable_or_refusing_server_exit_2_one_line_nothing_changed(pg_serve
     assert _dump(_userdb_path()) == before
 
 
+def test_libpq_settings_pass_through_tls_required_by_the_url(pg_server, cli_env, capsys):
+    """sslmode in the URL reaches libpq: this test server speaks no TLS, so sslmode=require is refused."""
+    url = pg_server.create_database("clitls")
+    rc, out, err = _cli(capsys, "team", "init", "--server", url + "&sslmode=require")
+    assert rc == 2 and len(err.strip().splitlines()) == 1 and "SSL" in err
+    rc, out, err = _cli(capsys, "team", "init", "--server", url + "&sslmode=prefer")
+    assert rc == 0, err
+
+
 def test_a_real_process_exits_2_with_one_line(tmp_path):
     env = {"XDG_DATA_HOME": str(tmp_path / "d"), "XDG_CONFIG_HOME": str(tmp_path / "c"), "PATH": "/usr/bin:/bin",
            "QT_QPA_PLATFORM": "offscreen"}

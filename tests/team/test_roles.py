@@ -63,7 +63,8 @@ def test_customer_role_sees_only_its_own_quotes_and_customers(office):
         drafts = conn.execute("select count(*) from quote_drafts").fetchone()[0]
         assert drafts == 0
         for sql in ("select * from installations", "select * from orders", "select * from customer_conflicts",
-                    "select * from prefixes", "select * from sync_marks where false or true"):
+                    "select * from prefixes", "select * from quote_requests", "select * from customer_conflict_log",
+                    "select * from sync_marks where false or true"):
             if "sync_marks" in sql:
                 assert conn.execute(sql).fetchall()[0][0] == local.registration(visitor.db).installation_id
                 continue

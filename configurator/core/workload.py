@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from configurator.core.errors import InvalidInputError
+
 INFERENCE = "inference"
 TRAINING = "training"
 TRAINING_MODES = ("full", "lora", "qlora", "pretrain")
@@ -80,3 +82,30 @@ class Workload:
     inference: InferenceWorkload = field(default_factory=InferenceWorkload)
     training: TrainingWorkload = field(default_factory=TrainingWorkload)
     custom: CustomModel = field(default_factory=CustomModel)  # used where model_id == CUSTOM_MODEL_ID
+
+
+# -- several workloads per build ------------------------------------------------------------------------
+# A build keeps an ordered list of named workloads ("full fine-tune 13B now, LoRA 70B later"), one of them
+# selected: the window's panel edits it and the charts follow it; every workload is sized and checked.
+MAX_WORKLOADS = 16  # per build: a real build has one to four; more is a hand-edited or generated file
+MAX_NAME_CHARS = 80  # a workload's name fits a list row, a verdict cell and a PDF heading
+
+
+@dataclass(frozen=True)
+class NamedWorkload:
+    """One workload of a build. ``name`` "" means unnamed: the workload is shown by what it is (its kind and
+    model, configurator.present.sentences.workload_title), so the label never goes stale when the mode or
+    the model changes."""
+
+    name: str = ""
+    workload: Workload = field(default_factory=Workload)
+
+
+def check_name(name: str) -> str:
+    """A workload's name as kept: trimmed, one line, at most MAX_NAME_CHARS ("" = unnamed)."""
+    if not isinstance(name, str):
+        raise InvalidInputError(f"a workload name is text, not {type(name).__name__}")
+    text = " ".join(name.split())  # line breaks and runs of spaces become single spaces
+    if len(text) > MAX_NAME_CHARS:
+        raise InvalidInputError(f"a workload name has at most {MAX_NAME_CHARS} characters, not {len(text)}")
+    return text

@@ -13,8 +13,9 @@ from configurator.export.blocks import (
     RIGHT, Checklist, Column, PaperDocument, Heading, KeyValues, Paragraph, SignOff, Table, WriteIn,
 )
 from configurator.export.lane_diagram import lane_blocks
-from configurator.export.quote_content import KIND_NAMES, PART_NUMBER_COLUMN, system_summary
+from configurator.export.quote_content import KIND_NAMES, PART_NUMBER_COLUMN, system_summary, workload_sections
 from configurator.present import count, share, watts
+from configurator.present.sentences import workloads_fit
 from configurator.present.boards import board_cabling, board_fabric
 from configurator.present.part_numbers import part_number_cell
 
@@ -142,6 +143,13 @@ def cabling_blocks(build: "Build") -> list:
     return out
 
 
+def workload_blocks(build: "Build", analysis: "Analysis") -> list:
+    """What the system is for: every workload with its figures (burn-in and acceptance run against these)."""
+    several = len(getattr(analysis, "workloads", ())) > 1
+    head = f"Workloads ({workloads_fit(analysis)})" if several else "Workload"
+    return [Heading(head), *workload_sections(build, analysis, charts=False)]
+
+
 def build_sheet_document(build: "Build", analysis: "Analysis", branding: "Branding", reference: str = "") -> PaperDocument:
     name = build.name or "Configured system"
     doc = PaperDocument("Build sheet", reference or name, branding.letterhead(), footer=branding.footer)
@@ -162,6 +170,7 @@ def build_sheet_document(build: "Build", analysis: "Analysis", branding: "Brandi
     doc.add(*[Paragraph(f"Error ({f.code}): {f.message}", "alert") for f in errors])
     doc.add(*lane_blocks(build))  # export/lane_diagram.py: the lane map and the DIMM population, drawn
     doc.add(*power_blocks(build, analysis), *cabling_blocks(build))
+    doc.add(*workload_blocks(build, analysis))
     doc.add(Heading("Firmware and BIOS notes"),
             WriteIn("Versions and settings (BIOS, BMC, GPU VBIOS, NIC firmware; Above 4G decoding, Resizable BAR, "
                     "IOMMU, power profile)", lines=6))

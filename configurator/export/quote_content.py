@@ -18,7 +18,8 @@ from configurator.export.blocks import (
     RIGHT, Charts, Column, PaperDocument, Heading, KeyValues, Paragraph, SignOff, Spacer, Table, Totals,
 )
 from configurator.export.formatting import customer_view, ensure_customer_safe
-from configurator.present import amount, analysis_rows, compatibility_line, money, percent, tokens
+from configurator.present import amount, analysis_rows, compatibility_line, count, money, percent, tokens
+from configurator.present.sentences import workloads_fit
 from configurator.present.part_numbers import part_number_cell
 
 if TYPE_CHECKING:
@@ -78,33 +79,69 @@ def totals_block(sheet: "PriceSheet", approval: Approval) -> Totals:
     return Totals(tuple(rows))
 
 
-def workload_blocks(build: "Build", analysis: "Analysis") -> list:
-    catalog = build.catalog
-    w = build.workload
-    out: list = [Heading("Workload and expected performance")]
+def workload_settings(catalog, w) -> KeyValues:
+    """What one workload asks for: kind, model, precision and its operating point."""
     if w.kind == "inference":
         inf = w.inference
-        out.append(KeyValues((
-            ("Workload", "Inference"), ("Model", _model_name(catalog, build.workload, inf.model_id)),
+        return KeyValues((
+            ("Workload", "Inference"), ("Model", _model_name(catalog, w, inf.model_id)),
             ("Precision", f"{_name(catalog, 'precision', inf.precision)} (KV cache {inf.kv_precision})"),
             ("Concurrent users", f"{inf.users:,}"), ("Context per user", f"{inf.context_tokens:,} tokens"),
             ("Serving engine", inf.engine),
-        )))
+        ))
+    tr = w.training
+    return KeyValues((
+        ("Workload", f"Training ({tr.mode})"), ("Model", _model_name(catalog, w, tr.model_id)),
+        ("Precision", tr.precision), ("Tokens to train", tokens(tr.tokens)),
+        ("Sequence length", f"{tr.seq_len:,}"), ("Global batch", f"{tr.global_batch:,} sequences"),
+    ))
+
+
+def _sized(build: "Build", analysis: "Analysis") -> list:
+    """The workloads of the analysis (every one of the build), or the build's one workload where the analysis
+    holds none (an analysis made without them)."""
+    if getattr(analysis, "workloads", ()):
+        return list(analysis.workloads)
+    from configurator.core.analysis import WorkloadAnalysis
+
+    return [WorkloadAnalysis("", "Workload", build.workload, analysis.inference, analysis.training,
+                             analysis.sizing_problem)]
+
+
+def workload_sections(build: "Build", analysis: "Analysis", charts: bool = True) -> list:
+    """A section per workload: its settings and figures (the selected one's charts when ``charts``); one
+    workload prints as before, without a sub-heading."""
+    sized = _sized(build, analysis)
+    several = len(sized) > 1
+    selected = getattr(analysis, "selected", 0) if several else 0
+    out: list = []
+    for i, w in enumerate(sized):
+        if several:
+            out.append(Heading(f"Workload {i + 1}: {w.title}", 2))
+        out.append(workload_settings(build.catalog, w.workload))
+        if w.inference is None and w.training is None:
+            out.append(Paragraph(f"No sizing figures: {w.sizing_problem or 'the workload cannot be sized.'}",
+                                 "muted"))
+            continue
+        out.append(KeyValues(tuple(analysis_rows(w))))
+        if charts and i == selected:  # the charts are drawn from the analysis: its selected workload's
+            out.append(Charts(("memory", "throughput") if w.inference is not None else ("memory", "training")))
+    return out
+
+
+def workload_blocks(build: "Build", analysis: "Analysis") -> list:
+    sized = _sized(build, analysis)
+    if len(sized) == 1:
+        out: list = [Heading("Workload and expected performance")]
     else:
-        tr = w.training
-        out.append(KeyValues((
-            ("Workload", f"Training ({tr.mode})"), ("Model", _model_name(catalog, build.workload, tr.model_id)),
-            ("Precision", tr.precision), ("Tokens to train", tokens(tr.tokens)),
-            ("Sequence length", f"{tr.seq_len:,}"), ("Global batch", f"{tr.global_batch:,} sequences"),
-        )))
-    if analysis.inference is None and analysis.training is None:
-        out.append(Paragraph(f"No sizing figures: {analysis.sizing_problem or 'the workload cannot be sized.'}",
-                             "muted"))
-        return out
-    out.append(KeyValues(tuple(analysis_rows(analysis))))
-    out.append(Charts(("memory", "throughput") if analysis.inference is not None else ("memory", "training")))
-    out.append(Paragraph("Figures are estimates from the sizing model for the workload above; real throughput "
-                         "depends on software versions and request patterns.", "muted"))
+        out = [Heading("Workloads and expected performance"),
+               Paragraph(f"This system is sized for {count(len(sized), 'workload')}: {workloads_fit(analysis)}.",
+                         "strong")]
+    out += workload_sections(build, analysis)
+    if any(w.inference is not None or w.training is not None for w in sized):
+        out.append(Paragraph(f"Figures are estimates from the sizing model for the "
+                             f"{'workloads' if len(sized) > 1 else 'workload'} above; real throughput "
+                             "depends on software versions and request patterns.", "muted"))
     return out
 
 
@@ -263,8 +300,14 @@ def options_document(quote: Quote, options: list[OptionContent], approval: Appro
         if o.analysis.inference is not None or o.analysis.training is not None:
             doc.add(Heading(f"Option {i + 1}: expected performance", 2), KeyValues(tuple(analysis_rows(o.analysis))))
         doc.add(Paragraph(compatibility_line(o.analysis.findings), "small"))
-    workload = workload_blocks(first.build, first.analysis)[:2]  # the heading and the workload's settings
-    doc.add(Spacer(), Heading("Workload the options are sized for"), *workload[1:],
+    sized = _sized(first.build, first.analysis)
+    settings = []
+    for i, w in enumerate(sized):  # each workload's settings (the options' figures are above)
+        if len(sized) > 1:
+            settings.append(Heading(f"Workload {i + 1}: {w.title}", 2))
+        settings.append(workload_settings(first.build.catalog, w.workload))
+    doc.add(Spacer(), Heading("Workloads the options are sized for" if len(sized) > 1 else
+                              "Workload the options are sized for"), *settings,
             Paragraph("Figures are estimates from the sizing model for this workload; real throughput depends on "
                       "software versions and request patterns.", "muted"))
     doc.add(Heading("Your choice"),

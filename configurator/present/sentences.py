@@ -167,3 +167,74 @@ def users_limit_label(max_fit: int) -> str:
 def users_fit_label(context_tokens: float, fit: int, users: int) -> str:
     """The users-fit chart's label at the build's own point."""
     return f"{context_tokens:,.0f} tokens: {count(fit, 'user')} fit (you: {users:,})"
+
+
+# -- several workloads per build ----------------------------------------------------------------------------
+
+# What each kind of workload is called (the workload panel's choices use the same words).
+WORKLOAD_KINDS = {"inference": "inference", "full": "full fine-tune", "lora": "LoRA fine-tune",
+                  "qlora": "QLoRA fine-tune", "pretrain": "pretraining"}
+
+
+def workload_kind(kind: str, mode: str) -> str:
+    """'inference', 'QLoRA fine-tune', ...: what a workload does (lower case inside a sentence)."""
+    return WORKLOAD_KINDS.get("inference" if kind == "inference" else mode, mode)
+
+
+def workload_title(name: str, kind: str, mode: str, model_name: str) -> str:
+    """A workload's title: its name, else the model and what is done with it ('Llama 3.1 70B QLoRA fine-tune')."""
+    return name or f"{model_name} {workload_kind(kind, mode)}"
+
+
+def distinct_titles(titles: Iterable[str]) -> list[str]:
+    """Titles made distinct within one build: a repeated title gets its number ('Inference: X (2)')."""
+    found = list(titles)
+    seen: dict[str, int] = {}
+    out = []
+    for t in found:
+        n = seen[t.casefold()] = seen.get(t.casefold(), 0) + 1
+        out.append(t if n == 1 else f"{t} ({n})")
+    return out
+
+
+def from_workload(title: str, message: str) -> str:
+    """A finding about one of several workloads says which: 'QLoRA 70B: Training ... does not fit ...'."""
+    return f"{title}: {message}"
+
+
+def workload_state(w) -> str:
+    """'fits', 'does not fit' or 'not sized' for one workload analysis."""
+    return {True: "fits", False: "does not fit"}.get(w.fits, "not sized")
+
+
+def workloads_fit(analysis) -> str:
+    """'2 of 2 workloads fit', '1 of 3 workloads fit', 'the workload fits'."""
+    total = len(analysis.workloads)
+    fitting = sum(1 for w in analysis.workloads if w.fits)
+    if total == 1:
+        return f"the workload {workload_state(analysis.workloads[0])}"
+    return f"{fitting} of {count(total, 'workload')} fit"
+
+
+def workload_line(w) -> str:
+    """One workload in one line, for lists and check output: 'Inference: Llama 3.1 70B: fits, 4 users at
+    8,192 tokens' (the key figure of its kind after the state)."""
+    state = workload_state(w)
+    if w.inference is not None:
+        r = w.inference.result
+        figure = (f"{tokens_per_s(r.per_user_tokens_per_s)} per user at {count(w.inference.users, 'user')}"
+                  if r.max_users_at_context >= 1 else "no user fits")
+    elif w.training is not None:
+        r = w.training.result
+        figure = f"{duration(r.train_time_s)} to train" if r.fits else memory_fit(r.memory)
+    else:
+        figure = w.sizing_problem or ""
+    return f"{w.title}: {state}" + (f", {figure}" if figure else "")
+
+
+def workload_rows(w) -> list[tuple[str, str]]:
+    """The figures of one workload analysis (the same rows as analysis_rows for the selected one)."""
+    rows = analysis_rows(w)
+    if not rows and w.sizing_problem:
+        rows = [("Sizing", w.sizing_problem)]
+    return rows

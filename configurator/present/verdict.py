@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from configurator.present.numbers import count, duration, memory, money, tokens, tokens_per_s
-from configurator.present.sentences import severity_counts
+from configurator.present.sentences import severity_counts, workloads_fit
 
 GOOD, FAIR, BAD, NEUTRAL = "good", "fair", "bad", "neutral"
 # Per-user decode speed as it feels to read along (SIZING/DESIGN: "30 tok/s feels fast, 10 feels slow").
@@ -73,6 +73,12 @@ def _checks(findings) -> VerdictItem:
 def verdict(analysis, show_price: bool = True) -> list[VerdictItem]:
     """The verdict items of ``analysis`` (an empty build gives the checks and the price only)."""
     items: list[VerdictItem] = []
+    several = getattr(analysis, "workloads", ())
+    if len(several) > 1:  # which workload the other cells speak of, and how many of them fit
+        fitting = sum(1 for w in several if w.fits)
+        state = GOOD if fitting == len(several) else BAD if fitting == 0 else FAIR
+        items.append(VerdictItem("workloads", "Workloads", workloads_fit(analysis),
+                                 f"showing {several[analysis.selected].title}", state))
     if analysis.inference is not None:
         inf = analysis.inference
         r = inf.result

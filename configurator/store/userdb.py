@@ -125,6 +125,14 @@ def m008_quote_options(db: Database) -> None:
 
 
 @migrations()
+def m009_branding(db: Database) -> None:
+    # The company's letterhead set up in the app (store/branding.py): one row, the fields as JSON and the logo
+    # file's bytes (so it survives the original file being moved, and can travel to other installations).
+    db["branding"].create({"id": int, "data_json": str, "logo": bytes, "logo_name": str, "updated_at": str},
+                          pk="id", not_null={"data_json", "updated_at"})
+
+
+@migrations()
 def m010_team_sync(db: Database) -> None:
     # The team server (configurator/team): the revisions, drafts and orders pushed (with the hash pushed, so a
     # change is pushed again), each customer's server id and the values last agreed with the server (the base

@@ -23,7 +23,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from configurator.core import buildfile
-from configurator.core.analysis import Analysis, analyze
+from configurator.core.analysis import Analysis, SizingCache, analyze
 from configurator.core.configuration import Build, BuildEvent, PlaceResult
 from configurator.core.errors import ConfiguratorError
 from configurator.core.workload import Workload
@@ -50,6 +50,7 @@ class BuildDocument(QObject):
         self.build = Build(catalog)
         self.build.subscribe(self._on_build_event)
         self.analysis: Analysis | None = None
+        self.sizing_cache = SizingCache()  # the figures of the workloads not being edited (core/analysis.py)
         self.revision = 0  # bumped by every change of the build
         self.gestures = GestureClock(self)
         app = QApplication.instance()
@@ -177,6 +178,42 @@ class BuildDocument(QObject):
         self.build.set_workload(workload)
         self._push("Change workload", before, merge_key)
 
+    # -- several workloads (each action one undo step; core/configuration/model.py checks them) ----------
+    def add_workload(self, workload: Workload | None = None, name: str = "") -> int:
+        """A new workload (default settings, or ``workload``), selected; its index."""
+        before = self.snapshot()
+        index = self.build.add_workload(workload, name)
+        self._push("Add workload", before)
+        return index
+
+    def duplicate_workload(self, index: int) -> int:
+        """A copy of workload ``index`` after the last one, selected (unnamed: it is shown by what it does
+        until it is named)."""
+        source = self.build.workloads[index]
+        before = self.snapshot()
+        new = self.build.add_workload(source.workload)
+        self._push("Duplicate workload", before)
+        return new
+
+    def remove_workload(self, index: int) -> None:
+        before = self.snapshot()
+        self.build.remove_workload(index)
+        self._push("Remove workload", before)
+
+    def rename_workload(self, index: int, name: str) -> None:
+        if name == self.build.workloads[index].name:
+            return
+        before = self.snapshot()
+        self.build.rename_workload(index, name)
+        self._push("Rename workload", before)
+
+    def select_workload(self, index: int) -> None:
+        if index == self.build.selected_workload:
+            return
+        before = self.snapshot()
+        self.build.select_workload(index)
+        self._push("Select workload", before)
+
     def set_kind(self, kind: str) -> None:
         before = self.snapshot()
         self.build.set_kind(kind)
@@ -261,7 +298,7 @@ class BuildDocument(QObject):
     def recompute(self) -> Analysis:
         self._timer.stop()
         self._last_analysis_s = time.perf_counter()
-        self.analysis = analyze(self.build, self.catalog)
+        self.analysis = analyze(self.build, self.catalog, cache=self.sizing_cache)
         if shiboken6.isValid(self):  # the document may be deleted while its last analysis ran
             self.analysis_ready.emit(self.analysis)
         return self.analysis

@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         name_form_fields(self)
         self._base_font = QFont(QApplication.font())
         self._build_actions()
+        self.workload.workloads.status_message.connect(self._status)
         self._fill_recent(context.user_db.recent_files())
         self._update_title()
         self.resize(1600, 1000)
@@ -184,6 +185,7 @@ class MainWindow(QMainWindow):
         self._action(tools, "Add current build to co&mpare", self.add_current_to_compare)
         self._action(tools, "Add a build &file to compare…", self.add_file_to_compare)
         self._action(tools, "&Quote…", self.open_quote, hotkeys.QUOTE)
+        self._action(tools, "Company &branding…", self.open_branding)
 
         view = bar.addMenu("&View")
         self._action(view, "&Filter catalog", lambda: self.catalog_browser.current_tab().filter_edit.setFocus(),
@@ -251,8 +253,18 @@ class MainWindow(QMainWindow):
     def open_quote(self) -> None:
         from configurator.ui.views.quote_dialog import QuoteDialog
 
+        from configurator.ui.views.branding_dialog import offer_first_setup
+
         self.document.recompute()
-        dialog = QuoteDialog(self.context, self.document, self)
+        offer_first_setup(self)  # the company's own letterhead before the first quote (once)
+        dialog = QuoteDialog(self.context, self.document, self, ask=self.files.ask, dialogs=self.dialogs)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def open_branding(self) -> None:
+        from configurator.ui.views.branding_dialog import BrandingDialog
+
+        dialog = BrandingDialog(self.context.user_db, self, dialogs=self.dialogs)
         dialog.exec()
         dialog.deleteLater()
 
@@ -271,7 +283,7 @@ class MainWindow(QMainWindow):
                 self.splitter.setSizes([max(sizes[0] // 2, 1), sum(sizes) - max(sizes[0] // 2, 1)])
             self.charts.reveal(chart)
             return
-        dock = {"checks": self.findings_dock, "price": self.price_dock}.get(key)
+        dock = {"checks": self.findings_dock, "price": self.price_dock, "workloads": self.workload_dock}.get(key)
         if dock is not None and not self.visitor:
             dock.show()
             dock.raise_()

@@ -1,4 +1,8 @@
-"""The build file: JSON with a schema version, catalog ids, slots, quantities, workload and notes.
+"""The build file: JSON with a schema version, catalog ids, slots, quantities, workloads and notes.
+
+Schema 2 (several named workloads, ``$.workloads`` and ``$.selected_workload``) is written only where a build
+needs it: a build with one unnamed workload is written as schema 1 with its single ``$.workload``, so those
+files stay as they were and older versions still read them. Both versions are read.
 
 Format: docs/build-file.md. Loading checks everything and names each problem with its JSON path
 (``$.gpus[2].quantity: -1 is negative``); compatibility is not checked here (an impossible but
@@ -21,12 +25,15 @@ from configurator.core.errors import ConfiguratorError
 from configurator.core.buildfile.problems import Problems, show as _show
 from configurator.core.durable import fsync_dir as _fsync_dir
 from configurator.core.buildfile.models import arch_from_dict, arch_to_dict, imported_in, with_models
-from configurator.core.buildfile.workload import workload_from_dict, workload_to_dict
+from configurator.core.buildfile.workload import (
+    named_workload_to_dict, workload_from_dict, workload_to_dict, workloads_from_dict,
+)
 from configurator.core.roi import RoiAssumptions, assumptions_to_dict, check_months, check_value
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # the newest version written and read; 1 is read too (and written where it suffices)
+SINGLE_WORKLOAD_SCHEMA = 1  # one unnamed workload under "workload"
 TOP_KEYS = ("schema", "kind", "name", "chassis", "platform", "circuit", "nodes", "gpus", *ITEM_SECTIONS,
-            "models", "workload", "roi", "notes")
+            "models", "workload", "workloads", "selected_workload", "roi", "notes")
 KIND_NAMES = {"chassis": "chassis", "platforms": "platform", "gpus": "GPU", "psus": "PSU", "memory": "memory module",
               "storage": "drive", "network": "network card", "bridges": "NVLink bridge", "services": "service",
               "models": "model", "precisions": "precision", "engines": "serving engine"}
@@ -52,7 +59,8 @@ class BuildFileError(ConfiguratorError):
 
 # -- writing ----------------------------------------------------------------------------------------
 def to_dict(build: Build) -> dict:
-    data: dict = {"schema": SCHEMA_VERSION, "kind": build.kind}
+    single = len(build.workloads) == 1 and not build.workloads[0].name
+    data: dict = {"schema": SINGLE_WORKLOAD_SCHEMA if single else SCHEMA_VERSION, "kind": build.kind}
     if build.name:
         data["name"] = build.name
     data["chassis"] = build.chassis.id if build.chassis else None
@@ -73,11 +81,15 @@ def to_dict(build: Build) -> dict:
         data[section] = [{"id": i.part.id, "quantity": i.quantity} for i in build.items(section)]
     # imported models the workload uses travel with the file (they are in no catalog): docs/build-file.md
     extra = imported_in(build.catalog)
-    used = [extra[m] for m in dict.fromkeys((build.workload.inference.model_id, build.workload.training.model_id))
-            if m in extra]
+    ids = [m for n in build.workloads for m in (n.workload.inference.model_id, n.workload.training.model_id)]
+    used = [extra[m] for m in dict.fromkeys(ids) if m in extra]
     if used:
         data["models"] = [arch_to_dict(m) for m in used]
-    data["workload"] = workload_to_dict(build.workload)
+    if single:
+        data["workload"] = workload_to_dict(build.workload)
+    else:
+        data["workloads"] = [named_workload_to_dict(n) for n in build.workloads]
+        data["selected_workload"] = build.selected_workload
     if build.roi != RoiAssumptions():  # written only when edited: files stay readable by older versions
         data["roi"] = assumptions_to_dict(build.roi)
     data["notes"] = build.notes
@@ -269,10 +281,7 @@ def from_dict(data, catalog: Catalog, source: str = "build file") -> Build:
         for section in ITEM_SECTIONS:
             for part, qty in _read_entries(catalog, p, data.get(section, []), f"$.{section}", section, limit):
                 build.put_item(section, part, build.quantity(part.id) + qty)
-        if data.get("workload") is not None:
-            workload = workload_from_dict(data["workload"], catalog, p)
-            if workload is not None:
-                build.set_workload(workload)
+        _read_workloads(build, catalog, p, data)
         if data.get("roi") is not None:
             assumptions = _read_roi(p, data["roi"])
             if assumptions is not None:
@@ -280,6 +289,27 @@ def from_dict(data, catalog: Catalog, source: str = "build file") -> Build:
     if p.items:
         raise BuildFileError(source, p.items)
     return build
+
+
+def _read_workloads(build: Build, catalog: Catalog, p: Problems, data: dict) -> None:
+    """The old single ``$.workload`` (schema 1) or the list ``$.workloads`` with ``$.selected_workload``."""
+    if data.get("workload") is not None and data.get("workloads") is not None:
+        p.add("$.workloads", "a build file holds either one \"workload\" or a \"workloads\" list, not both")
+        return
+    if data.get("workloads") is None:
+        if "selected_workload" in data:
+            p.add("$.selected_workload", "there is no \"workloads\" list to select from")
+        if data.get("workload") is not None:
+            workload = workload_from_dict(data["workload"], catalog, p)
+            if workload is not None:
+                build.set_workload(workload)
+        return
+    workloads = workloads_from_dict(data["workloads"], catalog, p)
+    selected = data.get("selected_workload", 0)
+    if workloads is None:
+        return
+    if p.is_int(selected, "$.selected_workload", 0, len(workloads) - 1):
+        build.put_workloads(workloads, selected)
 
 
 def _read_models(catalog: Catalog, p: Problems, value) -> list:

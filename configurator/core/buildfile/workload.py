@@ -90,7 +90,7 @@ def _field(cls, name: str, value, path: str, catalog: "Catalog", p: Problems):
         p.add(path, f"'{value}' is not one of {', '.join(CHOICES[name])}")
         return None
     if name == "model_id" and value == wl.CUSTOM_MODEL_ID:
-        return value  # the architecture is in $.workload.custom
+        return value  # the architecture is in the workload's "custom" object
     if name in CATALOG_IDS:
         try:
             getattr(catalog, CATALOG_IDS[name])(value)  # imported models: the file's $.models overlay the catalog
@@ -120,14 +120,22 @@ def _section(cls, data, path: str, catalog: "Catalog", p: Problems):
     return cls(**values) if ok else None
 
 
-def workload_from_dict(data, catalog: "Catalog", p: Problems) -> wl.Workload | None:
-    path = "$.workload"
+WORKLOAD_KEYS = ("kind", "inference", "training", "custom")
+
+
+def named_workload_to_dict(named: wl.NamedWorkload) -> dict:
+    """One entry of ``$.workloads``: its name (only when named) then the workload's own keys."""
+    return {**({"name": named.name} if named.name else {}), **workload_to_dict(named.workload)}
+
+
+def workload_from_dict(data, catalog: "Catalog", p: Problems, path: str = "$.workload",
+                       extra_keys: tuple[str, ...] = ()) -> wl.Workload | None:
     if not isinstance(data, dict):
         p.add(path, f"{_show(data)} is not an object")
         return None
     before = len(p.items)
     for key in data:
-        if key not in ("kind", "inference", "training", "custom"):
+        if key not in WORKLOAD_KEYS and key not in extra_keys:
             p.add(f"{path}.{key}", "unknown key")
     kind = data.get("kind", wl.INFERENCE)
     if kind not in (wl.INFERENCE, wl.TRAINING):
@@ -141,3 +149,38 @@ def workload_from_dict(data, catalog: "Catalog", p: Problems) -> wl.Workload | N
     if len(p.items) > before or inference is None or training is None or custom is None:
         return None
     return wl.Workload(kind=kind, inference=inference, training=training, custom=custom)
+
+
+def workloads_from_dict(data, catalog: "Catalog", p: Problems,
+                        path: str = "$.workloads") -> list[wl.NamedWorkload] | None:
+    """``$.workloads``: a list of 1 to MAX_WORKLOADS workload objects, each with an optional unique "name"."""
+    if not isinstance(data, list):
+        p.add(path, f"{_show(data)} is not a list of workloads")
+        return None
+    if not data:
+        p.add(path, "is empty: a build has at least one workload")
+        return None
+    if len(data) > wl.MAX_WORKLOADS:
+        p.add(path, f"{len(data):,} workloads is more than the limit of {wl.MAX_WORKLOADS} (MAX_WORKLOADS)")
+        return None
+    before = len(p.items)
+    out: list[wl.NamedWorkload] = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(data):
+        where = f"{path}[{i}]"
+        name = ""
+        if isinstance(entry, dict) and "name" in entry:
+            if p.is_str(entry["name"], f"{where}.name"):
+                try:
+                    name = wl.check_name(entry["name"])
+                except ValueError as exc:
+                    p.add(f"{where}.name", str(exc))
+                if name and name.casefold() in seen:
+                    p.add(f"{where}.name", f"'{name}' is also the name of workload {seen[name.casefold()]} "
+                                           f"(names are unique)")
+                elif name:
+                    seen[name.casefold()] = i
+        workload = workload_from_dict(entry, catalog, p, where, extra_keys=("name",))
+        if workload is not None:
+            out.append(wl.NamedWorkload(name, workload))
+    return out if len(p.items) == before else None

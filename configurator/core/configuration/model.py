@@ -23,7 +23,7 @@ from configurator.core.configuration.catalog import Catalog
 from configurator.core.errors import InvalidInputError, UnknownPartError
 from configurator.core.events import Emitter
 from configurator.core.roi import RoiAssumptions
-from configurator.core.workload import Workload
+from configurator.core.workload import MAX_WORKLOADS, NamedWorkload, Workload, check_name
 
 WORKSTATION = "workstation"
 SXM_SERVER = "sxm_server"
@@ -49,7 +49,8 @@ class Item:
 @dataclass(frozen=True)
 class BuildEvent:
     """What changed: ``section`` is 'kind', 'name', 'chassis', 'platform', 'gpus', one of ITEM_SECTIONS,
-    'nodes', 'circuit', 'workload', 'roi', 'notes', or 'all' (a batch of changes, e.g. a file loaded)."""
+    'nodes', 'circuit', 'workload' (the selected workload's settings), 'workloads' (one added, removed,
+    renamed or selected), 'roi', 'notes', or 'all' (a batch of changes, e.g. a file loaded)."""
 
     section: str
     action: str  # 'set', 'added', 'removed', 'moved', 'quantity', 'changed'
@@ -90,7 +91,9 @@ class Build:
         self._nodes = 2 if kind == CLUSTER else 1
         self._circuit_id: str | None = None
         self._custom_circuit = None  # a circuits.WallCircuit typed in (volts, amps, phases), else None
-        self._workload = Workload()
+        # The workloads, in order, and the one selected (the window edits it, the charts follow it).
+        self._workloads: list[NamedWorkload] = [NamedWorkload()]
+        self._selected = 0
         self._roi = RoiAssumptions()  # ROI assumptions (core/roi.py), saved with the build
         self._notes = ""
         self.changes: Emitter[BuildEvent] = Emitter()
@@ -118,7 +121,9 @@ class Build:
     platform = property(lambda self: self._platform)
     nodes = property(lambda self: self._nodes)
     circuit_id = property(lambda self: self._circuit_id)
-    workload = property(lambda self: self._workload)
+    workloads = property(lambda self: tuple(self._workloads))
+    selected_workload = property(lambda self: self._selected)  # index into workloads
+    workload = property(lambda self: self._workloads[self._selected].workload)  # the selected one's settings
     roi = property(lambda self: self._roi)
     notes = property(lambda self: self._notes)
 
@@ -230,8 +235,70 @@ class Build:
         self._emit("circuit", "set", circuits.CUSTOM_ID)
 
     def set_workload(self, workload: Workload) -> None:
-        self._workload = workload
+        """Change the selected workload's settings (its name stays)."""
+        if not isinstance(workload, Workload):
+            raise InvalidInputError("a workload must be a Workload")
+        self._workloads[self._selected] = replace(self._workloads[self._selected], workload=workload)
         self._emit("workload", "set")
+
+    # -- several workloads ------------------------------------------------------------------------
+    def _index(self, index: int) -> int:
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(self._workloads):
+            raise InvalidInputError(f"there is no workload {index!r} (the build has {len(self._workloads)})")
+        return index
+
+    def _check_unique(self, name: str, besides: int | None = None) -> None:
+        if name and any(w.name.casefold() == name.casefold() for i, w in enumerate(self._workloads)
+                        if i != besides):
+            raise InvalidInputError(f"another workload is already named '{name}'")
+
+    def add_workload(self, workload: Workload | None = None, name: str = "", select: bool = True) -> int:
+        """Append a workload (default settings when None) and select it; its index."""
+        if len(self._workloads) >= MAX_WORKLOADS:
+            raise InvalidInputError(f"a build holds at most {MAX_WORKLOADS} workloads")
+        name = check_name(name)
+        self._check_unique(name)
+        self._workloads.append(NamedWorkload(name, workload if workload is not None else Workload()))
+        if select:
+            self._selected = len(self._workloads) - 1
+        self._emit("workloads", "added")
+        return len(self._workloads) - 1
+
+    def remove_workload(self, index: int) -> None:
+        """Remove a workload (a build keeps at least one); the selection stays on the same workload, or moves
+        to its neighbour when the selected one goes."""
+        index = self._index(index)
+        if len(self._workloads) == 1:
+            raise InvalidInputError("a build keeps at least one workload")
+        del self._workloads[index]
+        if self._selected > index or self._selected == len(self._workloads):
+            self._selected -= 1
+        self._emit("workloads", "removed")
+
+    def rename_workload(self, index: int, name: str) -> None:
+        """Name a workload ("" = unnamed: shown by its kind and model); names are unique, ignoring case."""
+        index = self._index(index)
+        name = check_name(name)
+        self._check_unique(name, besides=index)
+        self._workloads[index] = replace(self._workloads[index], name=name)
+        self._emit("workloads", "changed")
+
+    def select_workload(self, index: int) -> None:
+        self._selected = self._index(index)
+        self._emit("workloads", "set")
+
+    def put_workloads(self, workloads: list[NamedWorkload], selected: int = 0) -> None:
+        """All workloads at once (loading a file); the checks of add/rename apply."""
+        if not workloads or len(workloads) > MAX_WORKLOADS:
+            raise InvalidInputError(f"a build holds 1 to {MAX_WORKLOADS} workloads, not {len(workloads)}")
+        names = [check_name(w.name).casefold() for w in workloads]
+        if len([n for n in names if n]) != len({n for n in names if n}):
+            raise InvalidInputError("two workloads have the same name")
+        if not 0 <= selected < len(workloads):
+            raise InvalidInputError(f"there is no workload {selected} to select")
+        self._workloads = list(workloads)
+        self._selected = selected
+        self._emit("workloads", "set")
 
     def set_roi(self, assumptions: RoiAssumptions) -> None:
         if not isinstance(assumptions, RoiAssumptions):
@@ -255,7 +322,8 @@ class Build:
         self._nodes = other._nodes
         self._circuit_id = other._circuit_id
         self._custom_circuit = other._custom_circuit
-        self._workload = other._workload
+        self._workloads = list(other._workloads)
+        self._selected = other._selected
         self._roi = other._roi
         self._notes = other._notes
         self._emit("all", "changed")

@@ -166,7 +166,6 @@ class OptionsPanel(QGroupBox):
         d.preview_button.setEnabled(problem is None)
 
     def preview_document(self):
-        from configurator.export.branding import load_branding
         from configurator.export.issue import options_approval
         from configurator.export.quote_content import options_document
 
@@ -174,16 +173,15 @@ class OptionsPanel(QGroupBox):
         quote = d.draft()
         contents = self.contents(quote)
         state = options_approval(quote, contents, d.store)
-        return options_document(quote, contents, state, load_branding(), d.edition.currentData()), None
+        return options_document(quote, contents, state, d.branding(), d.edition.currentData()), None
 
     def export_to(self, pdf):
-        from configurator.export.branding import load_branding
         from configurator.export.issue import issue_and_export_options
         from configurator.present import count
 
         d = self.dialog
         try:
-            done = issue_and_export_options(d.store, self.options, d.context.catalog, load_branding(),
+            done = issue_and_export_options(d.store, self.options, d.context.catalog, d.branding(),
                                             d.edition.currentData(), pdf, create=self.create_values())
         except (ConfiguratorError, OSError) as exc:
             d.status.setText(f"Not exported: {exc}")
@@ -201,14 +199,13 @@ class OptionsPanel(QGroupBox):
         """Issue the next revision of ``number`` quoting option ``option`` (1-based, as printed) alone."""
         from pathlib import Path
 
-        from configurator.export.branding import load_branding
         from configurator.export.issue import issue_choice
         from configurator.present import money_code
 
         d = self.dialog
         pdf = Path(pdf)
         try:
-            done = issue_choice(d.store, number.strip(), option - 1, d.context.catalog, load_branding(),
+            done = issue_choice(d.store, number.strip(), option - 1, d.context.catalog, d.branding(),
                                 d.edition.currentData(), pdf)
         except (ConfiguratorError, OSError) as exc:
             d.status.setText(f"Choice not recorded: {exc}")
@@ -223,6 +220,8 @@ class OptionsPanel(QGroupBox):
         number = self.choice_number.text().strip()
         if not number:
             self.dialog.status.setText("Type the number of the quote with options the customer answered.")
+            return
+        if not self.dialog.confirm_branding():
             return
         option = self.choice_option.value()
         path, _ = QFileDialog.getSaveFileName(self, "Export the chosen option", f"{number}-option-{option}.pdf",

@@ -7,6 +7,11 @@ refused in English, never read as 92. The role and the discount limit are the in
 policy (shown, not chosen). The customer edition shows no discount, approval, currency or exchange-rate
 field and exports list prices only. In the manager role the dialog also signs approvals (the approver's
 side of `configurator approve`).
+
+Branding: the letterhead is the user database's (export/branding.py). While any of it is still the shipped
+placeholder or empty, the dialog says which, and "Issue and export…" (and recording an option's choice) asks
+for a confirmation naming those fields before a number is used; "No" issues nothing. ``ask(title, question)
+-> yes?`` and ``dialogs`` (ui/dialog_folders.py: the export folder is remembered) are the seams tests drive.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from pathlib import Path
 from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-    QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout,
+    QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout,
 )
 
 from configurator.core.errors import ConfiguratorError
@@ -31,8 +36,11 @@ from configurator.core.quotes.entry import parse_typed
 class QuoteDialog(QDialog):
     quote_issued = Signal(object)  # the issued core Quote
 
-    def __init__(self, context, document, parent=None, locale: QLocale | None = None, options: list | None = None):
+    def __init__(self, context, document, parent=None, locale: QLocale | None = None, options: list | None = None,
+                 ask=None, dialogs=None):
         super().__init__(parent)
+        from configurator.ui.dialog_folders import FileDialogs
+
         from configurator.store.quotes import QuoteStore
         from configurator.store.userdb import UserDatabase, user_database_path
 
@@ -46,6 +54,10 @@ class QuoteDialog(QDialog):
         if user_db is None:
             user_db = self._own_db = UserDatabase(user_database_path())
         self.store = QuoteStore(user_db.db)
+        self.user_db = user_db
+        self.ask = ask or (lambda title, text: QMessageBox.question(self, title, text)
+                           == QMessageBox.StandardButton.Yes)
+        self.dialogs = dialogs or FileDialogs(getattr(context, "settings", None))
         self.policy = self.store.discount_policy()
         self.issued: Quote | None = None
         self._options = options  # [(name, Build)]: a quote with options (ui/views/options_quote.py)
@@ -125,6 +137,16 @@ class QuoteDialog(QDialog):
         buttons.addButton(self.preview_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.AcceptRole)
 
+        self.branding_note = QLabel()
+        self.branding_note.setObjectName("quote-branding")
+        self.branding_note.setWordWrap(True)
+        self.branding_button = QPushButton("Branding…")
+        self.branding_button.setObjectName("quote-branding-button")
+        self.branding_button.clicked.connect(self.edit_branding)
+        branding_row = QHBoxLayout()
+        branding_row.addWidget(self.branding_note, 1)
+        branding_row.addWidget(self.branding_button)
+
         columns = QHBoxLayout()
         for title, form in (("Customer", customer), ("Terms", terms)):
             box = QGroupBox(title)
@@ -140,7 +162,9 @@ class QuoteDialog(QDialog):
         self.options_panel = OptionsPanel(self, self._options)
         for widget in (self.options_panel, self.with_sheet, self.with_bom, self.status):
             layout.addWidget(widget)
+        layout.addLayout(branding_row)
         layout.addWidget(buttons)
+        self._show_branding()
 
     def _approver_box(self) -> QGroupBox:
         """The approver's side: sign a quote's number, discount and total with a private key file."""
@@ -255,6 +279,49 @@ class QuoteDialog(QDialog):
         self.export_button.setEnabled(problem is None)
         self.preview_button.setEnabled(problem is None)
 
+    # -- branding -----------------------------------------------------------------------------------------
+    def branding(self):
+        """The letterhead documents print: the user database's branding, else the user's file, else the sample."""
+        from configurator.export.branding import load_branding
+
+        return load_branding(user_db_path=getattr(self.user_db, "path", None))
+
+    def branding_placeholders(self) -> list[str]:
+        from configurator.export.branding import placeholders
+
+        try:
+            return placeholders(self.branding())
+        except ConfiguratorError:
+            return ["company name", "address", "tax id", "logo", "terms"]
+
+    def _show_branding(self) -> None:
+        missing = self.branding_placeholders()
+        if missing:
+            self.branding_note.setText(f"Letterhead: placeholder or missing {', '.join(missing)}.")
+        else:
+            self.branding_note.setText(f"Letterhead: {self.branding().company}.")
+
+    def confirm_branding(self) -> bool:
+        """True when the letterhead is the company's own, or the person confirmed issuing with what is missing."""
+        missing = self.branding_placeholders()
+        if not missing:
+            return True
+        if self.ask("Placeholder branding",
+                    f"The letterhead still has placeholder or missing: {', '.join(missing)}. The customer will see "
+                    f"it on the quote. Issue the quote anyway? (Branding… sets them up.)"):
+            return True
+        self.status.setText(f"Not issued: the letterhead still has placeholder {', '.join(missing)}. Set them up "
+                            f"with Branding…")
+        return False
+
+    def edit_branding(self) -> None:
+        from configurator.ui.views.branding_dialog import BrandingDialog
+
+        dialog = BrandingDialog(self.user_db, self, dialogs=self.dialogs)
+        dialog.exec()
+        dialog.deleteLater()
+        self._show_branding()
+
     # -- actions ----------------------------------------------------------------------------------------
     def sign_approval(self) -> str:
         """The approver's side: a token for the number, discount and total typed in (shown for copying)."""
@@ -279,13 +346,12 @@ class QuoteDialog(QDialog):
         return token
 
     def preview_document(self):
-        from configurator.export.branding import load_branding
         from configurator.export.issue import quote_documents
 
         if self.options_panel.active:
             return self.options_panel.preview_document()
         analysis = self.analysis()
-        document, _, _ = quote_documents(self.draft(), self.document.build, analysis, self.store, load_branding(),
+        document, _, _ = quote_documents(self.draft(), self.document.build, analysis, self.store, self.branding(),
                                          self.edition.currentData())
         return document, analysis
 
@@ -306,8 +372,8 @@ class QuoteDialog(QDialog):
         preview.exec()
 
     def export_to(self, pdf: str | Path) -> Quote | None:
-        """Issue the quote and write ``pdf`` (and the build sheet / BOM beside it when ticked)."""
-        from configurator.export.branding import load_branding
+        """Issue the quote and write ``pdf`` (and the build sheet / BOM beside it when ticked). The button asks
+        about placeholder branding first (``confirm_branding``)."""
         from configurator.export.issue import issue_and_export
         from configurator.present import count, money_code
 
@@ -318,7 +384,7 @@ class QuoteDialog(QDialog):
         bom = pdf.with_name(f"{pdf.stem}-bom.csv") if self.with_bom.isChecked() else None
         try:
             create = {**self.terms_values(), "customer": self.customer(), "valid_days": self.valid_days.value()}
-            done = issue_and_export(self.store, None, self.document.build, self.analysis(), load_branding(),
+            done = issue_and_export(self.store, None, self.document.build, self.analysis(), self.branding(),
                                     self.edition.currentData(), pdf, sheet, bom, create=create)
         except (ConfiguratorError, OSError) as exc:
             self.status.setText(f"Not exported: {exc}")
@@ -331,8 +397,10 @@ class QuoteDialog(QDialog):
         return done.quote
 
     def _export_clicked(self) -> None:
+        if not self.confirm_branding():
+            return
         name = f"{self.draft().number}-A.pdf" if self.export_button.isEnabled() else "quote.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, "Export quote", name, "PDF (*.pdf)")
+        path = self.dialogs.save_file(self, "quote", "Export quote", "PDF (*.pdf)", name)
         if path:
             self.export_to(path)
 

@@ -1,4 +1,5 @@
-"""The workload panel: what the customer wants to run, as inputs only.
+"""The workload panel: what the customer wants to run, as inputs only. The build's workloads are listed on
+top (ui/views/workload_list.py); the fields below edit the selected one.
 
 Every edit builds a new core Workload and hands it to ``document.set_workload``; slider drags pass a
 merge key so one drag is one undo step. Ranges are enforced by the widgets (no negative or absurd
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 from configurator.core.workload import (
     AUTO, CUSTOM_MODEL_ID, ENGINES, INFERENCE, OPTIMIZERS, RECOMPUTE, TRAINING, ZERO_AUTO, CustomModel, Workload,
 )
+from configurator.ui.views.workload_list import WorkloadList
 
 MODES = [("Inference", None), ("Full fine-tune", "full"), ("LoRA", "lora"), ("QLoRA", "qlora"),
          ("Pretraining", "pretrain")]
@@ -74,8 +76,9 @@ class WorkloadPanel(QWidget):
         for m in catalog.models():
             self.model.addItem(f"{m.name} ({m.params_b:g}B)", m.id)
         self.model.addItem("Custom model…", CUSTOM_MODEL_ID)
+        self.workloads = WorkloadList(document, self)
         top = QFormLayout()
-        top.addRow("Workload", self.mode)
+        top.addRow("Kind", self.mode)
         top.addRow("Model", self.model)
 
         # -- custom architecture (SIZING.md 1: params, layers, hidden, KV heads, head_dim) ------
@@ -187,6 +190,7 @@ class WorkloadPanel(QWidget):
             tform.addRow(label, spin)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.workloads)
         layout.addLayout(top)
         layout.addWidget(self.custom_box)
         layout.addWidget(self.inference_box)
@@ -248,7 +252,7 @@ class WorkloadPanel(QWidget):
 
     # -- document -> widgets ------------------------------------------------------------------------
     def _build_changed(self, event) -> None:
-        if event.section in ("workload", "all") and not self._updating:
+        if event.section in ("workload", "workloads", "all") and not self._updating:
             self.show_workload(self.document.build.workload)
 
     @staticmethod

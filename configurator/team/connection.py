@@ -62,8 +62,10 @@ def connect(url: str, user: str | None = None, password: str | None = None, auto
     try:
         return psycopg.connect(**params, autocommit=autocommit)
     except psycopg.Error as exc:
-        raise TeamServerError(f"cannot reach the team server {where(url)} ({_first_line(exc)}); nothing was "
-                              f"changed") from None
+        # FATAL: the server answered and said no (a wrong password, a role that may not log in, no such database)
+        head = f"the team server {where(url)} refused the connection" if "FATAL" in str(exc) else \
+            f"cannot reach the team server {where(url)}"
+        raise TeamServerError(f"{head} ({_first_line(exc)}); nothing was changed") from None
 
 
 @contextlib.contextmanager

@@ -140,6 +140,9 @@ def test_unreachable_or_refusing_server_exit_2_one_line_nothing_changed(pg_serve
         assert rc == 2, argv
         assert len(err.strip().splitlines()) == 1 and err.startswith(f"configurator {argv[0]}: error:"), err
         assert _dump(_userdb_path()) == before, argv
+        if argv[3:4] == [wrong_password]:
+            assert "refused the connection (" in err and "password authentication failed" in err
+            assert "wrong" not in err  # never the password
     # registered, then the server is gone (another address given) or refuses (the role was dropped)
     assert _cli(capsys, "team", "register", "--server", url, "--name", "x")[0] == 0
     before = _dump(_userdb_path())

@@ -261,3 +261,16 @@ def test_put_workloads_refuses_what_add_refuses(ws):
         ws.put_workloads([NamedWorkload("a")], selected=1)
     before = copy.deepcopy(to_dict(ws))
     assert to_dict(ws) == before
+
+
+def test_a_training_workload_that_is_not_selected_still_asks_for_a_nic_per_gpu(catalog):
+    data = json.loads((EXAMPLES / "cluster-4x8-h100.json").read_text(encoding="utf-8"))
+    assert data["workload"]["kind"] == "training"
+    data["network"] = [{"id": "nic-cx7-ndr-400g", "quantity": 4}]  # 4 NICs for 8 GPUs per node
+    build = loads(json.dumps(data), catalog)
+    codes = [f.code for f in analyze(build, catalog).findings]
+    assert "NIC_PER_GPU" in codes
+    build.add_workload(Workload(kind=INFERENCE))  # selected: an inference workload is shown
+    assert "NIC_PER_GPU" in [f.code for f in analyze(build, catalog).findings]
+    build.remove_workload(0)  # no workload trains any more
+    assert "NIC_PER_GPU" not in [f.code for f in analyze(build, catalog).findings]

@@ -46,7 +46,8 @@ def cluster_fabric(build: "Build") -> Iterator[Finding]:
                     f"they cannot work together. Add InfiniBand NDR or 400GbE NICs.", *build.gpu_counts())
         return
     want = int(build.param("nics_per_gpu_cluster") * gpus)
-    if build.workload.kind == TRAINING and per_node < want:
+    # any workload that trains across the nodes (not only the one shown): the findings do not change with the selection
+    if any(w.workload.kind == TRAINING for w in build.workloads) and per_node < want:
         yield warning("NIC_PER_GPU", f"Multi-node training wants one fabric NIC per GPU ({want} per node); each node "
                       f"has {per_node}. Gradient exchange between nodes will slow training down.",
                       *[n.id for n, _ in fabric])

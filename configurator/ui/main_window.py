@@ -297,6 +297,10 @@ class MainWindow(QMainWindow):
         """Dealer cost and margin off the screen (the customer edition never has them)."""
         show = self.context.edition == "internal" and not on and not self.visitor
         self.price.set_show_cost(show)
+        if key == "workloads" and self.visitor:  # no docks in visitor mode: a tap shows the next workload
+            build = self.document.build
+            self.document.select_workload((build.selected_workload + 1) % len(build.workloads))
+            return
         self.details.set_show_cost(show)
 
     def set_presentation(self, on: bool) -> None:

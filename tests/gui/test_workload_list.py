@@ -195,3 +195,32 @@ def test_workloads_model_passes_the_model_tester(qtbot, qtmodeltester, catalog):
     doc.remove_workload(0)
     qtmodeltester.check(model)
     assert model.rowCount() == 2
+
+
+def test_the_main_window_verdict_cell_leads_to_the_workloads(qtbot, app_context, catalog, tmp_path):
+    from configurator.ui.main_window import MainWindow
+
+    win = MainWindow(app_context, ask=lambda _title, _question: True)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    win.document.open(EXAMPLE)
+    win.workload.workloads.add(TRAINING, "qlora")
+    win.document.recompute()
+    win.roi_dock.raise_()  # the workload dock is behind the ROI tab
+    cell = next(c for c in win.verdict.cells if c.key == "workloads" and not c.isHidden())
+    assert cell.value.text() == "✓ 2 of 2 workloads fit"
+    qtbot.mouseClick(cell, Qt.MouseButton.LeftButton)
+    assert win.workload.isVisible()  # raised, showing the list
+    assert win.workload.workloads.list.isVisible()
+    # in visitor mode there are no docks: a tap shows the next workload, and the charts follow it
+    win.set_presentation(True)
+    try:
+        assert win.document.build.selected_workload == 1
+        cell = next(c for c in win.verdict.cells if c.key == "workloads" and not c.isHidden())
+        qtbot.mouseClick(cell, Qt.MouseButton.LeftButton)
+        assert win.document.build.selected_workload == 0
+        win.document.recompute()
+        assert win.charts.showing == "inference"
+    finally:
+        win.set_presentation(False)

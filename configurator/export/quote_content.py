@@ -19,7 +19,7 @@ from configurator.export.blocks import (
 )
 from configurator.export.formatting import customer_view, ensure_customer_safe
 from configurator.present import amount, analysis_rows, compatibility_line, count, money, percent, tokens
-from configurator.present.sentences import workloads_fit
+from configurator.present.sentences import workload_state, workloads_fit
 from configurator.present.part_numbers import part_number_cell
 
 if TYPE_CHECKING:
@@ -297,8 +297,13 @@ def options_document(quote: Quote, options: list[OptionContent], approval: Appro
         doc.add(Spacer(), Heading(option_title(i, o.name)),
                 Paragraph(f"{o.build.name or o.name}: {system_summary(o.build)}", "strong"),
                 replace(line_items_table(o.sheet), caption=f"Option {i + 1} line items"), Totals(tuple(rows)))
-        if o.analysis.inference is not None or o.analysis.training is not None:
-            doc.add(Heading(f"Option {i + 1}: expected performance", 2), KeyValues(tuple(analysis_rows(o.analysis))))
+        figures = [w for w in _sized(o.build, o.analysis) if w.inference is not None or w.training is not None]
+        if figures:
+            doc.add(Heading(f"Option {i + 1}: expected performance", 2))
+        for w in figures:  # every workload's figures on this option (a title each when there are several)
+            if len(figures) > 1:
+                doc.add(Paragraph(f"{w.title}: {workload_state(w)}", "strong"))
+            doc.add(KeyValues(tuple(analysis_rows(w))))
         doc.add(Paragraph(compatibility_line(o.analysis.findings), "small"))
     sized = _sized(first.build, first.analysis)
     settings = []

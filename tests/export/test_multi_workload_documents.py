@@ -114,3 +114,35 @@ def test_a_bad_workloads_list_is_one_clear_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "Traceback" not in err
     assert "$.workloads[1].name: 7 is not text" in err and "$.workloads[2]: \"nonsense\" is not an object" in err
+
+
+def test_a_quote_with_options_gives_every_workload_its_figures_on_each_option(tmp_path, catalog):
+    from configurator.core.quotes import Customer
+    from configurator.export.branding import load_branding
+    from configurator.export.issue import issue_and_export_options
+    from configurator.store.quotes import QuoteStore
+    from configurator.store.userdb import UserDatabase
+
+    options = []
+    for tier, name in (("Good", "ws-2x-rtxpro6000-maxq"), ("Better", "hgx-8x-h200")):
+        build = load(EXAMPLES / f"{name}.json", catalog)
+        build.add_workload(Workload(kind=TRAINING, training=TrainingWorkload(mode="qlora", model_id="llama-3.1-70b",
+                                                                              tokens=2e7)),
+                           name="QLoRA 70B", select=False)
+        options.append((tier, build))
+    db = UserDatabase(tmp_path / "user.sqlite")
+    try:
+        pdf = tmp_path / "options.pdf"
+        issue_and_export_options(QuoteStore(db.db), options, catalog, load_branding(), "customer", pdf,
+                                 create={"customer": Customer("Jane Roe")})
+    finally:
+        db.close()
+    flat = squeeze(" ".join(pdf_pages(pdf)))
+    for i, (_tier, build) in enumerate(options, 1):
+        section = flat.split(squeeze(f"Option {i}: expected performance"))[1]
+        section = section.split(squeeze(f"Option {i + 1}:"))[0].split(squeeze("Workloads the options"))[0]
+        analysis = analyze(build, catalog)
+        for w in analysis.workloads:
+            assert squeeze(f"{w.title}: fits") in section, (i, w.title)
+            assert squeeze(memory_fit((w.inference or w.training).result.memory)) in section, (i, w.title)
+    assert squeeze("Workloads the options are sized for") in flat and squeeze("Workload 2: QLoRA 70B") in flat

@@ -17,3 +17,4 @@ QUOTE = QKeySequence("Ctrl+P")
 WIZARD = QKeySequence("Ctrl+Shift+N")
 COMPARE = QKeySequence("Ctrl+Shift+C")
 FULL_SCREEN = QKeySequence("F11")
+REMOVE_WORKLOAD = QKeySequence(StandardKey.Delete)  # on the workload list: remove the selected workload

@@ -9,7 +9,7 @@ the build and the analysis: each shows the workload's title and whether it fits,
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QListView, QMenu, QSizePolicy, QStyledItemDelegate,
     QToolButton, QVBoxLayout, QWidget,
@@ -80,7 +80,9 @@ class WorkloadList(QWidget):
         self.remove_button = self._button("Remove", "Remove the selected workload (Delete)")
         self.remove_button.clicked.connect(lambda: self.remove())
         remove = QAction("Remove workload", self.list)
-        remove.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        from configurator.ui import hotkeys  # key sequences need the application: not at import
+
+        remove.setShortcut(hotkeys.REMOVE_WORKLOAD)
         remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         remove.triggered.connect(lambda: self.remove())
         self.list.addAction(remove)

@@ -224,3 +224,17 @@ def test_the_main_window_verdict_cell_leads_to_the_workloads(qtbot, app_context,
         assert win.charts.showing == "inference"
     finally:
         win.set_presentation(False)
+
+
+def test_the_list_grows_with_the_font(qtbot, catalog):
+    doc, panel, strip, charts = _setup(qtbot, catalog)
+    doc.add_workload()
+    doc.recompute()
+    qtbot.wait(20)
+    small = panel.workloads.list.maximumHeight()
+    font = panel.font()
+    font.setPointSizeF(font.pointSizeF() * 1.5)  # as visitor mode scales the application font
+    panel.setFont(font)  # no change of the build, no analysis: the list follows the font itself
+    assert panel.workloads.list.maximumHeight() > small
+    rows = panel.workloads.list.model().rowCount()
+    assert panel.workloads.list.maximumHeight() >= rows * panel.workloads.list.sizeHintForRow(0)

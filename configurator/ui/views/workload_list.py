@@ -8,7 +8,7 @@ the build and the analysis: each shows the workload's title and whether it fits,
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QListView, QMenu, QSizePolicy, QStyledItemDelegate,
@@ -157,6 +157,11 @@ class WorkloadList(QWidget):
         rows = max(1, min(count, VISIBLE_ROWS))
         row_h = self.list.sizeHintForRow(0) if count else self.fontMetrics().height() + 4
         return rows * max(row_h, 1) + 2 * self.list.frameWidth() + 2
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.FontChange:  # visitor mode's larger text: rows grow, so does the list
+            self.list.setMaximumHeight(self._list_height())
+        super().changeEvent(event)
 
     def sizeHint(self) -> QSize:  # noqa: N802
         hint = super().sizeHint()

@@ -56,10 +56,10 @@ def test_analysis_follows_changes_once_per_burst(qtbot, catalog):
     assert first.inference is not None
     seen = []
     doc.analysis_ready.connect(seen.append)
-    doc.place("rtx-pro-6000-maxq")
-    doc.place("rtx-pro-6000-maxq")
+    doc.place("rtx-pro-6000-maxq")  # a 4th card would cover the board slot the example's NIC needs (SLOT_COVERED)
+    doc.place("nvme-samsung-990pro-2tb")
     qtbot.waitUntil(lambda: len(seen) >= 1, timeout=2000)
     qtbot.wait(50)
     assert len(seen) == 1  # two changes in one event-loop turn: one recompute
-    assert seen[0].system.gpus_per_node == 4
+    assert seen[0].system.gpus_per_node == 3 and doc.build.count("storage") == 3
     assert seen[0].price.total > first.price.total

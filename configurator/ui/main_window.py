@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         add.setShortcuts(hotkeys.ADD_PART)
         add.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         add.triggered.connect(self.add_selected_part)
+        self.catalog_browser.part_activated.connect(lambda _part: self.add_selected_part())  # double-click adds
         self.catalog_browser.addAction(add)
         edit.addAction(add)
 

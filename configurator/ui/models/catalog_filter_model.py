@@ -1,7 +1,7 @@
 """Filter proxy for the catalog tables: filters as the user types.
 
-Rows match when every typed word occurs in the part's id or name (the source model precomputes a
-lower-case search string per row). Sorting is delegated to the source model, which sorts its own
+Rows match when every typed word occurs in the part's id or name, or is a whole word or number of one of its
+spec values ("96", "80 GB", "nvlink": the source model precomputes both per row). Sorting is delegated to the source model, which sorts its own
 list in Python in one pass: a sorting QSortFilterProxyModel would call back into Python for every
 comparison and make a keystroke that brings rows back cost hundreds of milliseconds on thousands
 of parts (tests/bench/catalog_filter.py).
@@ -33,10 +33,10 @@ class CatalogFilterModel(QSortFilterProxyModel):
         source = self.sourceModel()
         if source is not None and self._words:
             # One pass per word over the precomputed strings; Qt then only reads a flag per row.
-            first, *rest = self._words
-            flags = [first in s for s in source.search_text]
-            for word in rest:
-                flags = [f and word in s for f, s in zip(flags, source.search_text)]
+            texts, tokens = source.search_text, source.spec_tokens
+            flags = [True] * len(texts)
+            for word in self._words:
+                flags = [f and (word in s or word in t) for f, s, t in zip(flags, texts, tokens)]
             source.match_flags = flags
             self._flags = flags
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)

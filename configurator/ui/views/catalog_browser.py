@@ -19,9 +19,13 @@ TAB_TITLES = {
 
 
 SIZE_FROM_ROWS = 50  # rows measured to size the columns
+NAME_MAX_EM = 18  # the name column (name over its key specs and price) is at most this many font heights wide:
+# about the catalog dock's default width, so the key-spec line shows whole there (a long name is elided; its
+# tooltip is whole) and the next columns start in view
 
 class CatalogTab(QWidget):
     part_selected = Signal(object)
+    part_activated = Signal(object)  # a double-click on a row: add this part to the build
 
     def __init__(self, kind: str, model: CatalogTableModel, parent=None):
         super().__init__(parent)
@@ -40,7 +44,7 @@ class CatalogTab(QWidget):
         self.table.setObjectName(f"table-{kind}")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # catalog order until a header is clicked
+        self.table.sortByColumn(model.default_sort_column(), Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setDragEnabled(True)
@@ -53,7 +57,13 @@ class CatalogTab(QWidget):
         # start (the sources' rows of one kind are alike; a longer cell is elided, its tooltip is whole).
         self.table.horizontalHeader().setResizeContentsPrecision(SIZE_FROM_ROWS)
         self.table.resizeColumnsToContents()
+        name_max = NAME_MAX_EM * self.table.fontMetrics().height()
+        if self.table.columnWidth(0) > name_max:
+            self.table.setColumnWidth(0, name_max)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().setDefaultSectionSize(2 * self.table.fontMetrics().lineSpacing() + 8)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.doubleClicked.connect(self._activated)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -62,6 +72,12 @@ class CatalogTab(QWidget):
 
     def _current_changed(self, current, _previous) -> None:
         self.part_selected.emit(current.data(PART_ROLE) if current.isValid() else None)
+
+    def _activated(self, index) -> None:
+        part = index.data(PART_ROLE) if index.isValid() else None
+        if part is not None:
+            self.table.setCurrentIndex(index)
+            self.part_activated.emit(part)
 
     def selected_part(self):
         index = self.table.currentIndex()
@@ -72,6 +88,7 @@ class CatalogBrowser(QTabWidget):
     """One CatalogTab per kind, over the context's repository."""
 
     part_selected = Signal(object)
+    part_activated = Signal(object)  # double-clicked in a tab: the window adds it to the build
 
     def __init__(self, context, parent=None):
         super().__init__(parent)
@@ -83,6 +100,7 @@ class CatalogBrowser(QTabWidget):
             items = repo.gpus(sellable_only=True) if kind == "gpus" else repo.list(kind)
             tab = CatalogTab(kind, CatalogTableModel(kind, items, prices, self), self)
             tab.part_selected.connect(self.part_selected)
+            tab.part_activated.connect(self.part_activated)
             self.tabs[kind] = tab
             self.addTab(tab, title)
 

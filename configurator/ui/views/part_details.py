@@ -8,6 +8,7 @@ import html
 from PySide6.QtWidgets import QTextBrowser
 
 from configurator.present import money
+from configurator.present.catalog import field_label, spec_value
 
 
 class PartDetails(QTextBrowser):
@@ -33,17 +34,16 @@ class PartDetails(QTextBrowser):
             return
         rows = []
         for f in dataclasses.fields(part):
-            if f.name in ("name", "source", "notes"):
+            if f.name in ("name", "source", "notes", "sellable"):
                 continue
-            value = getattr(part, f.name)
-            shown = "—" if value is None else ("yes" if value is True else "no" if value is False else value)
-            rows.append(f"<tr><td><b>{html.escape(f.name)}</b></td><td>{html.escape(str(shown))}</td></tr>")
+            shown = spec_value(f.name, getattr(part, f.name))
+            rows.append(f"<tr><td><b>{html.escape(field_label(f.name))}</b></td><td>{html.escape(shown)}</td></tr>")
         price = self._catalog.price(getattr(part, "id", ""))
         if price is not None:
-            rows.append(f"<tr><td><b>list price</b></td><td>{money(price.list_price, price.currency)}"
+            rows.append(f"<tr><td><b>List price</b></td><td>{money(price.list_price, price.currency)}"
                         f" ({html.escape(price.price_basis)})</td></tr>")
             if self._show_cost and price.cost is not None:
-                rows.append(f"<tr><td><b>dealer cost</b></td><td>{money(price.cost, price.currency)}</td></tr>")
+                rows.append(f"<tr><td><b>Dealer cost</b></td><td>{money(price.cost, price.currency)}</td></tr>")
         notes = getattr(part, "notes", "")
         self.setHtml(
             f"<h2>{html.escape(part.name)}</h2><table cellspacing='4'>{''.join(rows)}</table>"

@@ -79,3 +79,18 @@ def test_dimm_population_states_the_speed(catalog):
     assert slow.speed_mts == 5600 and slow.limits == ("DDR5-5600 modules",) and not slow.limited_by_population
     tall = dimm_population(make(catalog, WORKSTATION, memory=[{"id": "ram-ddr5-rdimm-256gb", "quantity": 8}]))
     assert tall.speed_mts == 5600 and "4-rank modules" in tall.limits
+
+
+def test_a_pcie_server_map_and_partial_builds(catalog):
+    server = make(catalog, WORKSTATION, chassis="chassis-4u-pcie-8gpu", platform="plat-epyc-9554-sp5-1s",
+                  psus=[{"id": "psu-crps-3000w", "quantity": 4}], gpus=cards("l40s", 1, 3),
+                  network=[{"id": "nic-cx7-ndr-400g"}])
+    m = lane_map(server)
+    gpu_slots = [s for s in m.slots if s.group == GPU]
+    assert len(gpu_slots) == 16 and [s.state for s in gpu_slots[:5]] == [GPU, COVERED, GPU, COVERED, FREE]
+    assert m.gpu(2).link == "PCIe switch" and m.gpu(2).lanes == 16
+    nic_slots = [s for s in m.slots if s.group == NIC]
+    assert len(nic_slots) == 4 and nic_slots[0].label == "NIC 1 runs at x16" and nic_slots[1].state == FREE
+    bare = make(catalog, WORKSTATION, platform=None, memory=[], storage=[])
+    assert lane_map(bare).kind == "tower" and lane_map(bare).gpu(1).lanes == 16  # x16 without board rows
+    assert dimm_population(bare).channels == () and lane_map(make(catalog, WORKSTATION, chassis=None)).slots == ()

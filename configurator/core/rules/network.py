@@ -34,7 +34,8 @@ def _reference_nic(build: "Build", reference: float):
 
 
 def fabric_bandwidth(build: "Build") -> Iterator[Finding]:
-    if build.nodes < 2 or build.workload.kind != TRAINING or not build.gpus:
+    # any workload of the build that trains (the findings do not change with the selected one)
+    if build.nodes < 2 or not build.gpus or not any(w.workload.kind == TRAINING for w in build.workloads):
         return
     nics = fabric_nics(build)
     if not nics:

@@ -24,13 +24,14 @@ def click(qtbot, wizard, name):
 
 
 def test_every_answer_is_a_large_button(wizard):
-    buttons = wizard.mode_page.findChildren(QPushButton)
+    buttons = [b for b in wizard.mode_page.findChildren(QPushButton) if b.objectName().startswith("mode-")]
     assert len(buttons) == 4
     assert all(b.minimumHeight() >= BUTTON_HEIGHT for b in buttons)
+    assert not wizard.button("repeat-last").isVisible()  # nothing asked yet: no "same as last time"
 
 
 def test_small_team_inference_ends_in_workstation_proposals_and_a_click_chooses(qtbot, wizard, catalog):
-    for name in ("mode-infer", "model-llama-3.1-70b", "users-8", "precision-q4_k_m"):
+    for name in ("mode-infer", "model-llama-3.1-70b", "users-8", "precision-q4_k_m", "show-proposals"):
         click(qtbot, wizard, name)
     assert wizard.current_page() is wizard.proposals_page
     expected = recommend(Request("infer", "llama-3.1-70b", "q4_k_m", users=8, context=8192), catalog)
@@ -47,7 +48,7 @@ def test_small_team_inference_ends_in_workstation_proposals_and_a_click_chooses(
 
 
 def test_full_fine_tune_asks_for_data_and_proposes_servers(qtbot, wizard):
-    for name in ("mode-train", "model-llama-3.1-70b", "tokens-1e+08"):
+    for name in ("mode-train", "model-llama-3.1-70b", "tokens-1e+08", "show-proposals"):
         click(qtbot, wizard, name)
     props = wizard.recommendation.proposals
     assert props and all(p.build.kind != WORKSTATION for p in props)

@@ -41,6 +41,8 @@ class Recommendation:
     branch: str
     proposals: tuple[Proposal, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Builds cheaper than every proposal that were left out, cheapest first, each with its reason (search.Rejection)
+    rejected: tuple = field(default_factory=tuple)
 
 
 def recommend(request: Request, catalog) -> Recommendation:
@@ -61,15 +63,28 @@ def recommend(request: Request, catalog) -> Recommendation:
         if cand.serving is not None:
             text += " " + serving_sentence(cand.serving, req)
         proposals.append(Proposal(tier, cand.build, analysis, text))
-    if req.has_slo and rejected:
-        cheapest = min((p.price_total for p in proposals), default=None)
-        cheaper = sorted((r for r in rejected if cheapest is None or r.price < cheapest), key=lambda r: r.price)
-        for r in cheaper[:MAX_REJECTION_NOTES]:
+    cheaper = cheaper_rejections(rejected, proposals)
+    if req.has_slo:
+        for r in [r for r in cheaper if r.kind == "slo"][:MAX_REJECTION_NOTES]:
             notes.append(f"{r.name} ({money(r.price, r.currency)}) misses the service level: {r.reason}.")
-    return Recommendation(req, branch, tuple(proposals), tuple(notes))
+    return Recommendation(req, branch, tuple(proposals), tuple(notes), tuple(cheaper[:MAX_REJECTED]))
+
+
+def cheaper_rejections(rejected: list, proposals: list) -> list:
+    """The left-out builds cheaper than the cheapest proposal (all of them when nothing was proposed), each once
+    with the reason of its last try (a build refused on the strict bar may pass the relaxed one: then it is not
+    here), cheapest first."""
+    cheapest = min((p.price_total for p in proposals), default=None)
+    chosen = {p.build.name for p in proposals}
+    last: dict[str, object] = {}
+    for r in rejected:
+        last[r.name] = r
+    return sorted((r for name, r in last.items() if name not in chosen and (cheapest is None or r.price < cheapest)),
+                  key=lambda r: (r.price, r.name))
 
 
 MAX_REJECTION_NOTES = 6
+MAX_REJECTED = 20  # left-out builds a recommendation keeps (the wizard lists them under the cards)
 
 
 def serving_sentence(r, req: Request) -> str:

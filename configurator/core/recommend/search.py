@@ -28,6 +28,7 @@ from configurator.core.recommend.assemble import Shape, assemble, board_chassis
 from configurator.core.rules import check, has_errors
 from configurator.core.sizing import evaluate_inference, evaluate_training, prepare_inference
 from configurator.core.workload import INFERENCE, TRAINING, InferenceWorkload, TrainingWorkload, Workload
+from configurator.present import count, duration, memory, share, tokens_per_s
 
 HEADROOM = 2.0  # inference: KV cache for twice the asked users at the asked context
 MIN_TOKENS_PER_S = 15.0  # per user: between the "feels slow" (10) and "feels fast" (30) bands of the charts
@@ -60,12 +61,15 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Rejection:
-    """A candidate that holds the model but misses the service level, and why (shown for cheaper ones)."""
+    """A candidate that was left out, and why (the wizard and the notes show it for builds cheaper than the
+    proposals): ``kind`` 'slo' (misses the service level), 'memory' (does not fit), 'users' (too few users at
+    the context), 'speed' (too slow per user), 'time' (training takes too long)."""
 
     name: str
     price: Decimal
     currency: str
     reason: str
+    kind: str = "slo"
 
 
 # -- pools ------------------------------------------------------------------------------------------
@@ -215,14 +219,24 @@ def _candidate(req: rq.Request, catalog, shape: Shape, relaxed: bool,
             price = priced.total
         except (ConfiguratorError, KeyError):
             return None
+        def left_out(kind: str, reason: str) -> None:
+            if rejected is not None:
+                rejected.append(Rejection(build.name, price, priced.currency, reason, kind))
+
         if not result.fits:
+            left_out("memory", f"it does not fit: {memory(result.memory.total_bytes)} needed per GPU, "
+                               f"{memory(result.memory.capacity_bytes)} there")
             continue
         if req.training:
             limit = MAX_DAYS[workload.training.mode] * 86400.0
             tight = result.memory.total_bytes > TRAIN_MEMORY_SHARE * result.memory.capacity_bytes
             if not relaxed and tight:
+                left_out("memory", f"training fills {share(result.memory.total_bytes / result.memory.capacity_bytes)}"
+                                   f" of GPU memory (more than {share(TRAIN_MEMORY_SHARE)} leaves no room)")
                 continue  # full recompute may leave the room
             if not relaxed and result.train_time_s > limit:
+                left_out("time", f"training would take {duration(result.train_time_s)}, more than "
+                                 f"{MAX_DAYS[workload.training.mode]:g} days")
                 return None
             return Candidate(shape, build, price, result.tokens_per_s, 1.0, result, relaxed)
         if req.has_slo:
@@ -231,14 +245,20 @@ def _candidate(req: rq.Request, catalog, shape: Shape, relaxed: bool,
             except (ConfiguratorError, KeyError):
                 return None
             if not served.meets_slo:
-                if rejected is not None:
-                    rejected.append(Rejection(build.name, price, priced.currency, slo_failure(served, req)))
+                left_out("slo", slo_failure(served, req))
                 return None
             # speed: the median user's tokens/s; users: the system's output tokens/s (capacity under load)
             return Candidate(shape, build, price, served.per_user_tokens_per_s_p50 or 0.0,
                              served.system_output_tokens_per_s or 0.0, result, relaxed, serving=served)
         users_needed = req.users * (1.0 if relaxed else HEADROOM)
-        if result.max_users_at_context < users_needed or result.per_user_tokens_per_s < MIN_TOKENS_PER_S:
+        if result.max_users_at_context < users_needed:
+            room = "" if relaxed else f" (room for {HEADROOM:g} x the {req.users:,} asked)"
+            left_out("users", f"it holds {count(int(result.max_users_at_context), 'user')} at "
+                              f"{req.context:,} tokens of context, {users_needed:,.0f} needed{room}")
+            return None
+        if result.per_user_tokens_per_s < MIN_TOKENS_PER_S:
+            left_out("speed", f"{tokens_per_s(result.per_user_tokens_per_s)} per user, below the "
+                              f"{tokens_per_s(MIN_TOKENS_PER_S)} that reads comfortably")
             return None
         return Candidate(shape, build, price, result.per_user_tokens_per_s, float(result.max_users_at_context),
                          result, relaxed)

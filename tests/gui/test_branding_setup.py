@@ -65,7 +65,12 @@ def _modal_steps(*steps):
             QTimer.singleShot(20, lambda: run(i))
             return
         seen.append(type(widget).__name__)
-        steps[i](widget)
+        try:
+            steps[i](widget)
+        except BaseException as exc:  # a failing step closes its dialog: the test fails instead of hanging
+            seen.append(exc)
+            widget.reject()
+            return
         if i + 1 < len(steps):
             QTimer.singleShot(20, lambda: run(i + 1))
 

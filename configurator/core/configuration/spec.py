@@ -23,15 +23,17 @@ def nic_link(nic: parts.Nic) -> Link:
         return IB_XDR
     if nic.fabric == "ethernet" and nic.speed_gbps == 400 and nic.ports == 1:
         return ETH_400G
-    gb_s = nic.speed_gbps * nic.ports / 8.0  # Gb/s per port -> GB/s per NIC
+    # Gb/s over all ports, capped by what the controller carries (Nic.total_gbps: two 100 GbE ports on an
+    # E810-CQDA2 are 100 Gb/s in all) -> GB/s per NIC.
+    gb_s = nic.total_gbps / 8.0
     return Link(nic.name, gb_s, _LATENCY_US.get(nic.fabric, 8.0))
 
 
 def fabric_nics(build: "Build") -> list[tuple[parts.Nic, int]]:
     """The NICs fast enough to join nodes (db/rule_params fabric_nic_min_gbps), fastest first."""
     floor = build.param("fabric_nic_min_gbps")
-    found = [(i.part, i.quantity) for i in build.network if i.part.speed_gbps * i.part.ports >= floor]
-    return sorted(found, key=lambda t: -(t[0].speed_gbps * t[0].ports))
+    found = [(i.part, i.quantity) for i in build.network if i.part.total_gbps >= floor]
+    return sorted(found, key=lambda t: -t[0].total_gbps)
 
 
 def to_system_spec(build: "Build") -> SystemSpec:

@@ -24,7 +24,7 @@ import json
 import os
 import secrets
 import sqlite3
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -337,6 +337,26 @@ class QuoteStore:
                 "q2.revision desc limit 1) order by q.created_at desc, q.id desc limit ?", [limit]).fetchall()
         return [self.revisions(f"Q-{p}-{s:05d}")[-1] for p, s in rows]
 
+    def summaries(self, limit: int = 500) -> list["QuoteSummary"]:
+        """Every revision of the newest ``limit`` quotes, for the saved-quotes browser: newest quote first, its
+        revisions in order (A, B, ...), each with the total it was issued with and its seal checked."""
+        with translated(self.path, "listing quotes"):
+            numbers = self.db.execute(
+                "select prefix, sequence from quotes group by prefix, sequence order by max(created_at) desc, "
+                "max(id) desc limit ?", [limit]).fetchall()
+            prices = {r[0]: r[1] for r in self.db.execute("select id, price_json from quotes")}
+        out = []
+        for prefix, sequence in numbers:
+            for quote in self.revisions(f"Q-{prefix}-{sequence:05d}"):
+                out.append(QuoteSummary(quote, *_issued_totals(prices.get(quote.id))))
+        return out
+
+    def issued_totals(self, quote: Quote) -> tuple[tuple[Decimal, ...], str]:
+        """(totals, currency) a revision was issued with (one total, or one per option); ((), '') for a draft."""
+        with translated(self.path, "reading a quote"):
+            row = self.db.execute("select price_json from quotes where id = ?", [quote.id]).fetchone()
+        return _issued_totals(row[0] if row else None)
+
     def _by_id(self, quote_id: int | None) -> Quote:
         if quote_id is None:
             raise QuoteError("the quote was never saved")
@@ -396,6 +416,27 @@ class QuoteStore:
 
     def recover_documents(self) -> list[str]:
         return self.finish_documents(None)
+
+
+@dataclass(frozen=True)
+class QuoteSummary:
+    """A revision as the saved-quotes browser lists it."""
+
+    quote: Quote
+    totals: tuple[Decimal, ...]  # as issued (the stored price sheet): one, or one per option; () for a draft
+    currency: str
+
+
+def _issued_totals(price_json: str | None) -> tuple[tuple[Decimal, ...], str]:
+    """(totals, currency) of a stored price sheet (PriceSheet.as_dict, or {"options": [...]})."""
+    if not price_json:
+        return (), ""
+    try:
+        data = json.loads(price_json)
+        sheets = data["options"] if isinstance(data, dict) and "options" in data else [data]
+        return tuple(Decimal(str(s["total"])) for s in sheets), str(sheets[0]["currency"])
+    except (ValueError, KeyError, TypeError, IndexError, InvalidOperation):
+        return (), ""
 
 
 def _draw_prefix(used: set[str]) -> str:

@@ -187,6 +187,7 @@ class MainWindow(QMainWindow):
         self._action(tools, "Add a build &file to compare…", self.add_file_to_compare)
         self._action(tools, "&Quote…", self.open_quote, hotkeys.QUOTE)
         self._action(tools, "Company &branding…", self.open_branding)
+        self._action(tools, "Saved &quotes…", self.open_quote_browser)
 
         view = bar.addMenu("&View")
         self._action(view, "&Filter catalog", lambda: self.catalog_browser.current_tab().filter_edit.setFocus(),
@@ -268,6 +269,13 @@ class MainWindow(QMainWindow):
         dialog = BrandingDialog(self.context.user_db, self, dialogs=self.dialogs)
         dialog.exec()
         dialog.deleteLater()
+
+    def open_quote_browser(self) -> None:
+        from configurator.ui.views.quote_browser import QuoteBrowser
+
+        browser = QuoteBrowser(self.context, self, files=self.files, dialogs=self.dialogs)
+        browser.exec()
+        browser.deleteLater()
 
     def _status(self, text: str) -> None:
         if text:

@@ -12,6 +12,11 @@ Branding: the letterhead is the user database's (export/branding.py). While any 
 placeholder or empty, the dialog says which, and "Issue and export…" (and recording an option's choice) asks
 for a confirmation naming those fields before a number is used; "No" issues nothing. ``ask(title, question)
 -> yes?`` and ``dialogs`` (ui/dialog_folders.py: the export folder is remembered) are the seams tests drive.
+
+A new revision (``revise``: the latest revision of a saved quote, from the saved-quotes browser): the form starts
+from that revision's customer and terms, the build is the window's (the quote's build, reopened there to be
+changed), and issuing makes the next revision letter of the same number (export/issue.py ``revise``); the
+issued revisions before it stay as they were.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ class QuoteDialog(QDialog):
     quote_issued = Signal(object)  # the issued core Quote
 
     def __init__(self, context, document, parent=None, locale: QLocale | None = None, options: list | None = None,
-                 ask=None, dialogs=None):
+                 ask=None, dialogs=None, revise: Quote | None = None):
         super().__init__(parent)
         from configurator.ui.dialog_folders import FileDialogs
 
@@ -58,10 +63,15 @@ class QuoteDialog(QDialog):
         self.ask = ask or (lambda title, text: QMessageBox.question(self, title, text)
                            == QMessageBox.StandardButton.Yes)
         self.dialogs = dialogs or FileDialogs(getattr(context, "settings", None))
+        self.revise_of = revise
+        if revise is not None:
+            self.setWindowTitle(f"New revision of {revise.number}")
         self.policy = self.store.discount_policy()
         self.issued: Quote | None = None
         self._options = options  # [(name, Build)]: a quote with options (ui/views/options_quote.py)
         self._build_form()
+        if revise is not None:
+            self._start_from(revise)
         self.refresh()
 
     # -- form -----------------------------------------------------------------------------------------
@@ -166,6 +176,24 @@ class QuoteDialog(QDialog):
         layout.addWidget(buttons)
         self._show_branding()
 
+    def _start_from(self, quote: Quote) -> None:
+        """The form as ``quote`` (the revision a new one is made from) left it."""
+        c = quote.customer
+        index = next((i for i in range(self.customer_pick.count())
+                      if getattr(self.customer_pick.itemData(i), "id", None) == c.id and c.id is not None), 0)
+        self.customer_pick.setCurrentIndex(index)
+        for edit, value in ((self.name, c.name), (self.company, c.company), (self.email, c.email),
+                            (self.phone, c.phone)):
+            edit.setText(value)
+        self.address.setPlainText(c.address)
+        self.terms.setCurrentIndex(max(0, self.terms.findData(quote.payment_terms)))
+        self.valid_days.setValue(max(1, min(366, (quote.valid_until - quote.issue_date).days)))
+        self.tax.setText(self._number_text(format(quote.tax_percent, "f")))
+        if self.internal:
+            self.currency.setText(quote.currency)
+            self.rate.setText(self._number_text(format(quote.exchange_rate, "f")))
+            self.discount.setText(self._number_text(format(quote.discount_percent, "f")))
+
     def _approver_box(self) -> QGroupBox:
         """The approver's side: sign a quote's number, discount and total with a private key file."""
         self.sign_key, self.sign_number = QLineEdit(), QLineEdit()
@@ -239,9 +267,15 @@ class QuoteDialog(QDialog):
 
     def draft(self) -> Quote:
         """The quote as the form stands (not stored): raises ConfiguratorError for a bad field."""
+        from configurator.core.quotes.model import next_revision
+
         today = date.today()
-        return validate(Quote(prefix=self.store.installation_prefix(), sequence=self.store.peek_sequence(),
-                              customer=self.customer(), issue_date=today,
+        if self.revise_of is not None:
+            latest = self.store.revisions(self.revise_of.number)[-1]
+            numbering = dict(prefix=latest.prefix, sequence=latest.sequence, revision=next_revision(latest.revision))
+        else:
+            numbering = dict(prefix=self.store.installation_prefix(), sequence=self.store.peek_sequence())
+        return validate(Quote(**numbering, customer=self.customer(), issue_date=today,
                               valid_until=valid_until_for(today, self.valid_days.value()), **self.terms_values()))
 
     def analysis(self):
@@ -272,9 +306,9 @@ class QuoteDialog(QDialog):
                                 f"pending approval.")
         elif state.pending:
             self.status.setText(f"Needs approval: {state.reason}. Without an approver's token the quote prints "
-                                f"'pending approval' as {quote.number}-A.")
+                                f"'pending approval' as {quote.label}.")
         else:
-            self.status.setText(f"Ready to issue as {quote.number}-A"
+            self.status.setText(f"Ready to issue as {quote.label}"
                                 + (" (approved)." if state.state == "approved" else "."))
         self.export_button.setEnabled(problem is None)
         self.preview_button.setEnabled(problem is None)
@@ -385,7 +419,8 @@ class QuoteDialog(QDialog):
         try:
             create = {**self.terms_values(), "customer": self.customer(), "valid_days": self.valid_days.value()}
             done = issue_and_export(self.store, None, self.document.build, self.analysis(), self.branding(),
-                                    self.edition.currentData(), pdf, sheet, bom, create=create)
+                                    self.edition.currentData(), pdf, sheet, bom, create=create,
+                                    revise=self.revise_of.number if self.revise_of is not None else "")
         except (ConfiguratorError, OSError) as exc:
             self.status.setText(f"Not exported: {exc}")
             return None
@@ -399,7 +434,7 @@ class QuoteDialog(QDialog):
     def _export_clicked(self) -> None:
         if not self.confirm_branding():
             return
-        name = f"{self.draft().number}-A.pdf" if self.export_button.isEnabled() else "quote.pdf"
+        name = f"{self.draft().label}.pdf" if self.export_button.isEnabled() else "quote.pdf"
         path = self.dialogs.save_file(self, "quote", "Export quote", "PDF (*.pdf)", name)
         if path:
             self.export_to(path)

@@ -129,7 +129,8 @@ def _row_band(m, cols: _Columns, width: float, rows: list[SlotRow]) -> Band:
         h_part = 0.0
         if row.device:
             h_part = pen.text(part_x + px, y + py, part_w - 2 * px, f"{row.device}: {row.part}", "dg")
-        elif row.state != "covered":  # a covered position is drawn as part of the card above it
+        elif row.state != "covered" and cols.wide:  # covered: drawn as part of the card above it; narrow: the
+            # sentence below says "free" already
             h_part = pen.text(part_x + px, y + py, part_w - 2 * px, "free" if row.state == "free" else "-",
                               "dg_muted")
         if cols.wide:

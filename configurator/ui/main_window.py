@@ -96,11 +96,16 @@ class MainWindow(QMainWindow):
         self.details_dock.raise_()
         self.workload_dock = self._dock("Workload", "dock-workload", self.workload, Qt.DockWidgetArea.RightDockWidgetArea)
         self.findings_dock = self._dock("Checks", "dock-findings", self.findings, Qt.DockWidgetArea.RightDockWidgetArea)
+        from configurator.ui.views.lanes_view import LanesView
+
+        self.lanes = LanesView(self.document, self)  # the lane map and DIMM population, as on the build sheet
+        self.lanes_dock = self._dock("Lanes && memory", "dock-lanes", self.lanes, Qt.DockWidgetArea.RightDockWidgetArea)
         self.price_dock = self._dock("Price", "dock-price", self.price, Qt.DockWidgetArea.RightDockWidgetArea)
         self.roi_dock = self._dock("ROI", "dock-roi", self.roi, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.workload_dock, self.roi_dock)
         self.properties_dock = self._dock("Build", "dock-build", self.properties, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.workload_dock, self.properties_dock)
+        self.tabifyDockWidget(self.workload_dock, self.lanes_dock)
         self.workload_dock.raise_()
 
         self.catalog_browser.part_selected.connect(self.details.show_part)
@@ -199,7 +204,7 @@ class MainWindow(QMainWindow):
         self.hide_internal_action.setEnabled(self.context.edition == "internal")
         view.addSeparator()
         for dock in (self.catalog_dock, self.details_dock, self.parts_dock, self.workload_dock, self.findings_dock,
-                     self.price_dock, self.roi_dock, self.properties_dock):
+                     self.lanes_dock, self.price_dock, self.roi_dock, self.properties_dock):
             view.addAction(dock.toggleViewAction())
 
     def _fill_recent(self, paths: list[str]) -> None:
@@ -337,7 +342,7 @@ class MainWindow(QMainWindow):
 
     def docks(self) -> list[QDockWidget]:
         return [self.catalog_dock, self.details_dock, self.parts_dock, self.workload_dock, self.findings_dock,
-                self.price_dock, self.roi_dock, self.properties_dock]
+                self.lanes_dock, self.price_dock, self.roi_dock, self.properties_dock]
 
     def show_on_screen(self) -> None:
         """First start fits the screen it opens on: the saved geometry when there is one, else the comfortable

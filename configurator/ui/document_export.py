@@ -25,7 +25,12 @@ def _suggested(window, suffix: str, what: str) -> str:
 
 def _target(window, path, title: str, suffix: str, what: str, filter_: str) -> Path | None:
     if path is None:
-        path, _ = QFileDialog.getSaveFileName(window, title, _suggested(window, suffix, what), filter_)
+        suggested = Path(_suggested(window, suffix, what))
+        dialogs = getattr(window, "dialogs", None)  # ui/dialog_folders.py: the last export folder is remembered
+        if dialogs is not None:
+            path = dialogs.save_file(window, "export", title, filter_, suggested.name, fallback=suggested.parent)
+        else:
+            path, _ = QFileDialog.getSaveFileName(window, title, str(suggested), filter_)
         if not path:
             return None
         if not str(path).lower().endswith(suffix):

@@ -248,11 +248,9 @@ class MainWindow(QMainWindow):
         return ok
 
     def add_file_to_compare(self, path=None) -> bool:
-        from PySide6.QtWidgets import QFileDialog
-
         from configurator.ui.views.compare_tray import add_build_file
 
-        path = path or QFileDialog.getOpenFileName(self, "Add build to compare", "", "Build files (*.json)")[0]
+        path = path or self.dialogs.open_file(self, "build", "Add build to compare", "Build files (*.json)")
         ok, text = add_build_file(self.context, path) if path else (False, "")
         self._status(text)
         return ok

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import (
-    QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QWidget,
+    QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout,
+    QWidget,
 )
 
 from configurator.core.configuration import CLUSTER, KINDS
@@ -84,8 +85,10 @@ class BuildProperties(QWidget):
         self.problem.setWordWrap(True)
         self.problem.hide()
 
-        form = QFormLayout(self)
-        form.setContentsMargins(6, 4, 6, 4)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 4, 6, 4)
+        form = QFormLayout()
+        form.setContentsMargins(0, 0, 0, 0)
         form.setVerticalSpacing(3)
         form.addRow("Name", self.name)
         form.addRow("Kind", self.kind)
@@ -95,6 +98,8 @@ class BuildProperties(QWidget):
         form.addRow("", self.capacity)
         form.addRow("Notes", self.notes)
         form.addRow(self.problem)
+        outer.addLayout(form)
+        outer.addStretch(1)  # the fields stay together at the top of a tall dock
 
         document.build_changed.connect(lambda _e: self.refresh())
         self.refresh()

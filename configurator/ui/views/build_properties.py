@@ -28,6 +28,7 @@ KIND_LABELS = {"workstation": "Workstation", "sxm_server": "SXM server", "cluste
 PHASE_LABELS = ((1, "single-phase"), (3, "three-phase"))
 NOTES_PAUSE_MS = 1000  # a pause in typing this long commits the notes (one undo step per burst of typing)
 DEFAULT = "__chassis_default__"
+SECTIONS = {"all", "name", "kind", "nodes", "circuit", "chassis", "notes"}  # build events the form follows
 
 
 class BuildProperties(QWidget):
@@ -101,7 +102,8 @@ class BuildProperties(QWidget):
         outer.addLayout(form)
         outer.addStretch(1)  # the fields stay together at the top of a tall dock
 
-        document.build_changed.connect(lambda _e: self.refresh())
+        # Only what the form shows: a slider drag in the workload panel does not refill the circuit list.
+        document.build_changed.connect(lambda e: self.refresh() if e.section in SECTIONS else None)
         self.refresh()
 
     def _spin(self, limits, suffix: str, name: str) -> QDoubleSpinBox:

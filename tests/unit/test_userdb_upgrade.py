@@ -51,6 +51,15 @@ def _seed(db: Database) -> dict[str, int]:
         db["compare_tray"].insert({"position": 1, "name": "Tower for the lab", "build_json": BUILD_JSON,
                                    "source": "/builds/ws.json", "compared": 1, "added_at": "2025-03-03T12:00:00"})
         written["compare_tray"] = 1
+    if "team_pushed" in tables:  # m010: what a laptop recorded of its syncs with a team server
+        db["team_pushed"].insert({"kind": "quote", "key": "K7Q-1-A", "hash": "ab12", "pushed_at": "2025-03-04"})
+        db["team_customers"].insert({"customer_id": 1, "uid": "6f1c0f5e-0000-4000-8000-000000000001",
+                                     "base_json": '{"name": "Ada Lovelace"}'})
+        db["team_price_lists"].insert({"version": 3, "published_at": "2025-03-04T08:00:00+00:00",
+                                       "effective_date": "2025-03-04", "currency": "USD", "rows": 10,
+                                       "applied_at": "2025-03-04T09:00:00+00:00"})
+        db["team_orders"].insert({"prefix": "K7Q", "sequence": 1, "revision": "A", "marked_at": "2025-03-05"})
+        written.update(team_pushed=1, team_customers=1, team_price_lists=1, team_orders=1)
     return written
 
 
@@ -107,4 +116,4 @@ def test_the_current_version_is_covered():
     # a new migration must extend _seed with the data it adds (so its upgrade is tested with data)
     assert ALL == ["m001_sessions_and_autosave", "m002_recent_files", "m003_settings", "m004_customers_and_quotes",
                    "m005_imported_models", "m006_compare_tray", "m007_quote_integrity_and_approvers",
-                   "m008_quote_options"]
+                   "m008_quote_options", "m009_branding", "m010_team_sync"]

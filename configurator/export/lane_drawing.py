@@ -26,7 +26,8 @@ MODULE_FILLS = ("#cfe0f3", "#d7ecd2", "#f6e0c0", "#e5d5ef", "#f3d0d0")  # one pe
 MAX_LANES = 16  # the widest PCIe slot (CEM x16): a connector's drawn length is its share of 16 lanes
 LEFT, CENTER = int(Qt.AlignmentFlag.AlignLeft), int(Qt.AlignmentFlag.AlignHCenter)
 WIDE_MM = 140.0  # from this width the slot's part and its lane sentence stand side by side
-TILE_MM = 12.5  # narrowest channel tile (room for "128 GB 2R" at the tile font)
+TILE_MM = 12.5  # narrowest channel tile (room for "128 GB" at the tile font)
+TILE_MAX_MM = 30.0  # widest: two channels do not stretch over the page
 HEADERS = ("Slot", "Electrical width", "In the slot", "Lanes it gets")
 
 
@@ -36,6 +37,7 @@ class Band:
     ops: list = field(default_factory=list)
     kind: str = "block"  # "row": a slot row (a page that starts with one repeats the column header); "title",
     # "header": kept on the page of the band after them
+    group: str = ""  # a row's group title (the repeated header says it continues)
 
 
 class _Pen:
@@ -169,14 +171,14 @@ def _header_band(m, cols: _Columns, width: float) -> Band:
 def _legend_band(m, width: float) -> Band:
     pen = _Pen(m)
     x, y, sq = 0.0, m.mm(0.6), m.mm(2.4)
-    items = ((GOT, "lanes the part gets"), (SHARED_AWAY, "lanes it could use but does not get (narrowed)"),
-             (IDLE, "wired, not used"))
+    items = ((GOT, "lanes the part gets", True), (SHARED_AWAY, "lanes shared away from it (narrowed)", True),
+             (SHARED_AWAY, "lanes the card has that the slot does not wire", False), (IDLE, "wired, not used", True))
     line_h = max(m.height("x", "dg_muted", width), sq)
-    for color, text in items:
+    for color, text, filled in items:
         tw = _advance(m, text, "dg_muted")
         if x + sq + m.mm(1) + tw > width and x > 0:
             x, y = 0.0, y + line_h + m.mm(0.8)
-        pen.fill(x, y + (line_h - sq) / 2, sq, sq, color)
+        (pen.fill if filled else pen.box)(x, y + (line_h - sq) / 2, sq, sq, color)
         pen.text(x + sq + m.mm(1), y, tw + m.mm(1), text, "dg_muted")
         x += sq + m.mm(1) + tw + m.mm(4)
     return Band(y + line_h + m.mm(1.5), pen.ops, "title")
@@ -222,7 +224,8 @@ def _channel_bands(m, width: float, d: LaneDiagram) -> list[Band]:
     for cpu in d.cpus:
         n = len(cpu.channels)
         per_row = max(1, min(n, int((avail + gap) // (m.mm(TILE_MM) + gap))))
-        tile_w = (avail - gap * (per_row - 1)) / per_row
+        per_row = -(-n // -(-n // per_row))  # as many rows as needed, filled evenly (12 channels: 6 + 6, not 8 + 4)
+        tile_w = min(m.mm(TILE_MAX_MM), (avail - gap * (per_row - 1)) / per_row)
         pad = m.mm(0.8)
         for start in range(0, n, per_row):
             pen = _Pen(m)
@@ -275,7 +278,9 @@ def bands(diagram: LaneDiagram, metrics, width: float) -> list[Band]:
         i = 0
         while i < len(rows):
             span = max(1, rows[i].span)
-            out.append(_row_band(m, cols, width, rows[i:i + span]))
+            band = _row_band(m, cols, width, rows[i:i + span])
+            band.group = group.title
+            out.append(band)
             i += span
     if diagram.m2:
         out.append(_title_band(m, width, "M.2 sockets"))
@@ -286,9 +291,15 @@ def bands(diagram: LaneDiagram, metrics, width: float) -> list[Band]:
     return out
 
 
-def header_for(diagram: LaneDiagram, metrics, width: float) -> Band:
-    """The column header a page repeats when slot rows continue on it."""
-    return _header_band(metrics, _Columns(metrics, width), width)
+def header_for(diagram: LaneDiagram, metrics, width: float, group: str = "") -> Band:
+    """What a page repeats when slot rows continue on it: '<group> (continued)' and the column header."""
+    head = _header_band(metrics, _Columns(metrics, width), width)
+    if not group:
+        return head
+    title = _title_band(metrics, width, f"{group} (continued)", "dg_muted", 0.6)
+    return Band(title.height + head.height,
+                title.ops + [L.Op(o.kind, o.rect.translated(0, title.height), o.style, o.text, o.flags, o.color)
+                             for o in head.ops], "header")
 
 
 def total_height(parts: list[Band]) -> float:

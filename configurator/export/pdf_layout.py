@@ -31,8 +31,8 @@ STYLES = {
     "banner": (8.5, True, RED), "company": (12.0, True, BLUE), "head": (7.5, False, MUTED),
     # the lane map and DIMM diagram (export/lane_drawing.py)
     "dg": (7.5, False, INK), "dg_b": (7.5, True, INK), "dg_alert": (7.5, True, RED), "dg_muted": (7.0, False, MUTED),
-    "dg_title": (8.5, True, BLUE), "dg_tile": (6.5, False, INK), "dg_tile_b": (6.5, True, INK),
-    "dg_muted_tile": (6.5, False, MUTED),
+    "dg_title": (8.5, True, BLUE), "dg_tile": (7.0, False, INK), "dg_tile_b": (7.0, True, INK),
+    "dg_muted_tile": (7.0, False, MUTED),
 }
 WRAP = int(Qt.TextFlag.TextWordWrap)
 
@@ -289,7 +289,7 @@ class Layout:
             if need > self.room() and self.page:
                 self.new_page()
                 if band.kind == "row":
-                    head = header_for(d, self, self.width)
+                    head = header_for(d, self, self.width, band.group)
                     self._ops(head.ops, head.height)
             self._ops(band.ops, band.height)
         self.y += self.mm(1)

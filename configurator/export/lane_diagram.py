@@ -83,10 +83,11 @@ class LaneDiagram:
     speed_line: str  # "All 8 DIMMs run at 5600 MT/s; the platform's best is ..."
     slower: bool  # the DIMMs run below the platform's best
     notes: tuple[str, ...]  # mixed ranks, DIMMs beyond the slots
+    scope: str = ""  # "One node of 4 identical nodes" for a cluster
 
     def texts(self) -> list[str]:
         """Every string the drawing prints (PaperDocument.texts and the edition guard read this)."""
-        out: list[str] = []
+        out: list[str] = [self.scope]
         for g in self.groups:
             out.append(g.title)
             for r in g.rows:
@@ -166,7 +167,8 @@ def lane_diagram(build: "Build") -> LaneDiagram:
         "No platform: no memory channels."
     return LaneDiagram(tuple(groups), m2, summary, cpus, tuple(k for _, k in kinds),
                        memory_speed_line(placed, pop.speed_mts, pop.rated_mts, pop.limits),
-                       bool(pop.speed_mts and pop.rated_mts and pop.speed_mts < pop.rated_mts), tuple(notes))
+                       bool(pop.speed_mts and pop.rated_mts and pop.speed_mts < pop.rated_mts), tuple(notes),
+                       f"One node of {build.nodes} identical nodes" if build.nodes > 1 else "")
 
 
 

@@ -248,7 +248,7 @@ def _channel_bands(m, width: float, d: LaneDiagram) -> list[Band]:
                     pen.text(x + pad, y + pad + top, tile_w - 2 * pad, c.text or "empty",
                              "dg_tile" if c.module >= 0 else "dg_muted_tile", CENTER)
                     y += cell_h + m.mm(0.6)
-            bands.append(Band(y + m.mm(1.5), pen.ops))
+            bands.append(Band(y + m.mm(1.5), pen.ops, "title"))  # the channels stay with the speed line below
     return bands
 
 
@@ -270,7 +270,8 @@ def bands(diagram: LaneDiagram, metrics, width: float) -> list[Band]:
     """The drawing of ``diagram`` at ``width`` device units, as bands from top to bottom."""
     m = metrics
     cols = _Columns(m, width)
-    out: list[Band] = [_legend_band(m, width)]
+    out: list[Band] = [_title_band(m, width, diagram.scope, "dg_b", 0.4)] if diagram.scope else []
+    out.append(_legend_band(m, width))
     for group in diagram.groups:
         out.append(_title_band(m, width, group.title))
         out.append(_header_band(m, cols, width))

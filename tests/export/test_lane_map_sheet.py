@@ -45,6 +45,8 @@ def test_every_example_sheet_shows_its_lane_map_and_dimm_population(tmp_path, ex
     text = _sheet_text(tmp_path, build, analysis, branding)
     lanes = lane_map(build)
     assert lanes.slots, name
+    if build.nodes > 1:  # a cluster's drawing is of one node, and says so
+        assert squeeze(f"One node of {build.nodes}") in text, name
     # each slot row in board order: its name, what is in it, and the core's sentence for it
     pieces = []
     for s in lanes.slots:

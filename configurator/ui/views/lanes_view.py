@@ -36,6 +36,8 @@ class LaneCanvas(QWidget):
         register_fonts()  # DejaVu Sans, as on paper
 
     def set_diagram(self, diagram: LaneDiagram) -> None:
+        if diagram == self.diagram:  # a workload change (a slider drag) leaves the drawing as it is
+            return
         self.diagram = diagram
         self._laid_for = ()
         self._lay_out()
@@ -53,11 +55,13 @@ class LaneCanvas(QWidget):
         if self.diagram is None:
             return
         width = max(MIN_WIDTH_PX, self.width()) - 2 * MARGIN_PX
-        key = (id(self.diagram), width, self._dpi())
+        dpi = self._dpi()
+        key = (id(self.diagram), width, dpi)
         if key == self._laid_for:
             return
         self._laid_for = key
-        self.metrics = pdf_layout.Layout(self._dpi())
+        if self.metrics is None or self.metrics.dpi != dpi:
+            self.metrics = pdf_layout.Layout(dpi)  # fonts and their metrics at this resolution
         self.bands = bands(self.diagram, self.metrics, width)
         self.setMinimumHeight(round(total_height(self.bands)) + 2 * MARGIN_PX)
 

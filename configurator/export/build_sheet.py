@@ -17,6 +17,7 @@ from configurator.export.quote_content import KIND_NAMES, PART_NUMBER_COLUMN, sy
 from configurator.present import count, share, watts
 from configurator.present.sentences import workloads_fit
 from configurator.present.boards import board_cabling, board_fabric
+from configurator.present.findings import severity_word
 from configurator.present.part_numbers import part_number_cell
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ def power_blocks(build: "Build", analysis: "Analysis") -> list:
                                       f"{watts(b.circuit.peak_w)} peak"))
     out: list = [Heading(f"Power budget{per}"), KeyValues(tuple(pairs))]
     notes = [f for f in analysis.findings if f.code.startswith(("PSU_", "WALL_"))]
-    out += [Paragraph(f"{f.severity.capitalize()} ({f.code}): {f.message}", "small") for f in notes]
+    out += [Paragraph(f"{severity_word(f.severity)} ({f.code}): {f.message}", "small") for f in notes]
     if b.low_line:
         out.append(Paragraph("Low-line (100-127 V) input: server PSUs deliver their reduced 120 V rating.", "small"))
     if b.redundancy == "n+n":

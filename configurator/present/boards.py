@@ -35,3 +35,8 @@ def board_cabling(vendor: str) -> str:
     if _board(vendor)[0] == "OAM board":
         return "Infinity Fabric: through the OAM universal baseboard (UBB); no external GPU cables."
     return "GPU links: through the GPU baseboard; no external GPU cables."
+
+
+def board_name(vendor: str) -> str:
+    """'HGX board' (NVIDIA), 'OAM board' (AMD), 'GPU board' (other)."""
+    return _board(vendor)[0]

@@ -109,7 +109,7 @@ def module_in_pcie(gpu: parts.Gpu) -> Problem | None:
     """An SXM/OAM module offered to PCIe slot positions."""
     if not gpu.is_module:
         return None
-    return _problem("SXM_IN_PCIE", f"The {gpu.name} is an SXM/OAM module: it mounts only on an HGX GPU board, "
+    return _problem("SXM_IN_PCIE", f"The {gpu.name} is an SXM/OAM module: it mounts only on a GPU board (HGX or OAM), "
                     f"not in a PCIe slot. Use an SXM server build for it, or a PCIe GPU.", gpu.id)
 
 
@@ -117,7 +117,7 @@ def card_on_board(gpu: parts.Gpu) -> Problem | None:
     """A PCIe card offered to an HGX board."""
     if gpu.is_module:
         return None
-    return _problem("PCIE_ON_BOARD", f"The {gpu.name} is a PCIe card; an HGX GPU board takes only SXM/OAM "
+    return _problem("PCIE_ON_BOARD", f"The {gpu.name} is a PCIe card; a GPU board (HGX or OAM) takes only SXM/OAM "
                     f"modules. Use a workstation or PCIe server build for PCIe cards.", gpu.id)
 
 
@@ -153,8 +153,8 @@ def board_populated(chassis: parts.Chassis, n: int, gpu_ids: Iterable[str] = ())
     (a whole build) check this."""
     if n == 0 or n >= chassis.max_gpus:
         return None
-    return _problem("SXM_BOARD_COUNT", f"The {chassis.name} has an HGX board of exactly {chassis.max_gpus} GPUs; "
-                    f"the build has {n}. SXM boards come fully populated (4 or 8 identical GPUs).",
+    return _problem("SXM_BOARD_COUNT", f"The {chassis.name} has a GPU board of exactly {chassis.max_gpus} GPUs; "
+                    f"the build has {n}. GPU boards (HGX, OAM) come fully populated (4 or 8 identical GPUs).",
                     chassis.id, *gpu_ids)
 
 

@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING
 
 from configurator.core import parts
 from configurator.core.configuration import constraints as c
+from configurator.present.boards import board_name
 
 if TYPE_CHECKING:
     from configurator.core.configuration.model import Build
@@ -285,15 +286,16 @@ def _server(build: "Build") -> list[SlotLane]:
     gen = build.platform.pcie_gen if build.platform else 5
     out: list[SlotLane] = []
     if chassis.kind == "hgx":
+        board = board_name(build.gpus[0].gpu.vendor if build.gpus else "")  # HGX (NVIDIA) or OAM (AMD) board
         sockets = {p.slot: p.gpu for p in build.gpus if p.slot is not None}
         unslotted = [p.gpu for p in build.gpus if p.slot is None]
         for s in c.board_sockets(chassis):
             gpu = sockets.get(s) or (unslotted.pop(0) if unslotted else None)
             if gpu is not None:
                 out.append(SlotLane(s, f"GPU socket {s}", GPU, GPU, gpu.id, gpu.name, f"GPU {s}", "", lanes, lanes,
-                                    lanes, "HGX board", gen, (), f"GPU {s} runs at x{lanes} (HGX board PCIe switch)"))
+                                    lanes, board, gen, (), f"GPU {s} runs at x{lanes} ({board} PCIe switch)"))
             else:
-                out.append(SlotLane(s, f"GPU socket {s}", GPU, FREE, None, None, "", "", lanes, 0, 0, "HGX board",
+                out.append(SlotLane(s, f"GPU socket {s}", GPU, FREE, None, None, "", "", lanes, 0, 0, board,
                                     gen, (), "empty socket"))
         nic_slots = chassis.slot_positions
     else:

@@ -107,25 +107,25 @@ def _catalog_psus(build: "Build") -> list[parts.Psu]:
     return list(lister("psus")) if callable(lister) else []
 
 
+MAX_EXTRA_PSUS = 16  # free bays tried when looking for a fix (more than any chassis of the catalog has)
+
+
 def psu_fix(build: "Build", needed_w: float) -> PsuFix | None:
     """The smallest change that makes the usable PSU capacity reach ``needed_w``: first the same number of a
     larger unit the bays take, then more of the present unit in free bays (in pairs for N+N), then both; None
-    when the catalog has no PSU and the chassis no bay that gets there (the server ships at its maximum)."""
-    if not build.psus:
+    when the catalog has no PSU and the chassis no bay that gets there (the server ships at its maximum), or
+    when there is no chassis to ask. What fits is the constraints' answer (psu_form, psu_bays), not read here."""
+    chassis = build.chassis
+    if not build.psus or chassis is None:
         return None
     b = power_budget(build)
-    chassis = build.chassis
     current = max((i.part for i in build.psus), key=lambda p: _unit_watts(p, b.low_line))
-    form = chassis.psu_form if chassis else current.form
-    max_w = chassis.max_psu_w if chassis else float("inf")
-    bays = chassis.psu_bays if chassis else b.psu_count
-    step = 2 if b.redundancy == "n+n" else 1
-    n = b.psu_count
     fits = sorted((p for p in _catalog_psus(build)
-                   if p.form == form and p.watts <= max_w and _unit_watts(p, b.low_line) > 0),
+                   if constraints.psu_form(chassis, p) is None and _unit_watts(p, b.low_line) > 0),
                   key=lambda p: _unit_watts(p, b.low_line))
     larger = [p for p in fits if _unit_watts(p, b.low_line) > _unit_watts(current, b.low_line)]
-
+    n = b.psu_count
+    step = 2 if b.redundancy == "n+n" else 1
     present = [_unit_watts(i.part, b.low_line) for i in build.psus for _ in range(i.quantity)]
 
     def usable(unit: parts.Psu, units: int, keep: bool = False) -> float:
@@ -133,7 +133,8 @@ def psu_fix(build: "Build", needed_w: float) -> PsuFix | None:
         added = [_unit_watts(unit, b.low_line)] * (units - n if keep else units)
         return usable_capacity((present if keep else []) + added, b.redundancy)
 
-    more = [c for c in range(n + 1, bays + 1) if c % step == 0]  # N+N grows by pairs (one per feed)
+    more = [u for u in range(n + 1, n + MAX_EXTRA_PSUS + 1)  # N+N grows by pairs (one per feed)
+            if u % step == 0 and constraints.psu_bays(chassis, u) is None]
     for psu in larger:  # same bays, bigger units
         if usable(psu, n) >= needed_w:
             return PsuFix(psu, n, True, usable(psu, n))
@@ -177,8 +178,12 @@ def psu_headroom(build: "Build") -> Iterator[Finding]:
     needed = b.load_w * factor
     if b.load_w > limit:
         fix = psu_fix(build, b.load_w / build.param("psu_max_load_fraction"))
-        advice = (f"To fix it, {fix_text(build, fix)}, or choose fewer GPUs." if fix else
-                  "No PSU in the catalog that this chassis takes carries it: choose fewer or smaller GPUs.")
+        if fix:
+            advice = f"To fix it, {fix_text(build, fix)}, or choose fewer GPUs."
+        elif build.chassis is None:
+            advice = "Add or choose larger PSUs (the chassis' bays decide which), or fewer GPUs."
+        else:
+            advice = "No PSU in the catalog that this chassis takes carries it: choose fewer or smaller GPUs."
         yield error(
             "PSU_HEADROOM",
             f"The system draws about {watts(b.load_w)} at full load (GPUs {watts(b.gpu_w)}), but its power "
@@ -193,6 +198,8 @@ def psu_headroom(build: "Build") -> Iterator[Finding]:
                 f"spikes ({watts(needed)}).")
         if fix:
             yield warning("PSU_HEADROOM", f"{said} To fix it, {fix_text(build, fix)}.", *ids, fix.psu.id)
+        elif build.chassis is None:
+            yield warning("PSU_HEADROOM", f"{said} Choose the chassis: the PSUs its bays take decide the fix.", *ids)
         else:
             ships = " (as the server ships)" if build.chassis is not None and build.chassis.kind == "hgx" else ""
             yield info("PSU_HEADROOM", f"{said} Every PSU bay already holds the largest unit this chassis "

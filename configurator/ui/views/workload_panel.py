@@ -20,6 +20,7 @@ from configurator.core.workload import (
     AUTO, CUSTOM_MODEL_ID, ENGINES, INFERENCE, OPTIMIZERS, RECOMPUTE, TRAINING, ZERO_AUTO, CustomModel, Workload,
 )
 from configurator.ui.views.workload_list import WorkloadList
+from configurator.ui.views.tokens_spin import TokensSpinBox
 
 MODES = [("Inference", None), ("Full fine-tune", "full"), ("LoRA", "lora"), ("QLoRA", "qlora"),
          ("Pretraining", "pretrain")]
@@ -137,10 +138,8 @@ class WorkloadPanel(QWidget):
         # -- training --------------------------------------------------------------------------
         self.training_box = QGroupBox("Training", self)
         self.train_precision = self._combo(TRAIN_PRECISIONS, catalog)
-        self.tokens = QDoubleSpinBox(self)
+        self.tokens = TokensSpinBox(self)  # billions; reads "100 million tokens", not "0.100 B tokens"
         self.tokens.setRange(0.001, 100_000)
-        self.tokens.setDecimals(3)
-        self.tokens.setSuffix(" B tokens")
         self.seq = QSpinBox(self)
         self.seq.setRange(128, 1_048_576)
         self.micro_batch = QSpinBox(self)

@@ -117,12 +117,12 @@ class MainWindow(QMainWindow):
         self.build_view.status_message.connect(self._status)
         self.verdict.activated.connect(self.explain)
         self.parts_model.refused.connect(self._status)
+        self.workload.workloads.status_message.connect(self._status)
 
         kinetic_scrolling(self)
         name_form_fields(self)
         self._base_font = QFont(QApplication.font())
         self._build_actions()
-        self.workload.workloads.status_message.connect(self._status)
         self._fill_recent(context.user_db.recent_files())
         self._update_title()
         self.resize(1600, 1000)
@@ -295,6 +295,10 @@ class MainWindow(QMainWindow):
                 self.splitter.setSizes([max(sizes[0] // 2, 1), sum(sizes) - max(sizes[0] // 2, 1)])
             self.charts.reveal(chart)
             return
+        if key == "workloads" and self.visitor:  # no docks in visitor mode: a tap shows the next workload
+            build = self.document.build
+            self.document.select_workload((build.selected_workload + 1) % len(build.workloads))
+            return
         dock = {"checks": self.findings_dock, "price": self.price_dock, "workloads": self.workload_dock}.get(key)
         if dock is not None and not self.visitor:
             dock.show()
@@ -309,10 +313,6 @@ class MainWindow(QMainWindow):
         """Dealer cost and margin off the screen (the customer edition never has them)."""
         show = self.context.edition == "internal" and not on and not self.visitor
         self.price.set_show_cost(show)
-        if key == "workloads" and self.visitor:  # no docks in visitor mode: a tap shows the next workload
-            build = self.document.build
-            self.document.select_workload((build.selected_workload + 1) % len(build.workloads))
-            return
         self.details.set_show_cost(show)
 
     def set_presentation(self, on: bool) -> None:

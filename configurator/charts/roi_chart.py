@@ -21,6 +21,7 @@ TIP = ("On-premises: hardware price + each month's power (wall watts x utilisati
        "and support. Cloud: GPUs x hours x $/GPU-hour. Break-even: the first month cumulative cloud cost "
        "exceeds on-premises. Every rate is an editable assumption saved with the build.")
 NO_ROI = "Nothing to compare yet."
+LABEL_POSITION = 0.04  # the break-even label's height, as a share of the plot (near the bottom)
 
 
 class RoiChart(PlotChart):
@@ -36,7 +37,8 @@ class RoiChart(PlotChart):
         self.cloud_curve = plot.plot([], [], pen=pen(CLOUD), name="Cloud")
         self.break_even_line = pg.InfiniteLine(angle=90, movable=False,
                                                pen=pen(BREAK_EVEN, 1.5, Qt.PenStyle.DashLine),
-                                               label="", labelOpts={"position": 0.9, "color": BREAK_EVEN})
+                                               label="", labelOpts={"position": LABEL_POSITION,
+                                                                    "color": BREAK_EVEN})
         plot.addItem(self.break_even_line)
         self.break_even_line.hide()
         self.result = None
@@ -66,6 +68,14 @@ class RoiChart(PlotChart):
         if month is None:
             self.break_even_line.hide()
         else:
-            self.break_even_line.setValue(month)
-            self.break_even_line.label.setFormat(break_even_label(month))
+            # Shown first: pyqtgraph's line label ignores a new value or text while it is hidden (it stayed blank)
             self.break_even_line.show()
+            self.break_even_line.setValue(month)
+            # Near the bottom, on the side of the line no curve crosses there: left of a late break-even (the
+            # cloud line is high by then), right of an early one (below the on-premises line, which starts at
+            # the hardware price). Never struck through by a curve.
+            label = self.break_even_line.label
+            side = (1, 1) if month > result.months / 2 else (0, 1)  # the text's corner at the anchor point
+            label.anchors = [side, side]
+            label.setPosition(LABEL_POSITION)
+            label.setFormat(break_even_label(month))

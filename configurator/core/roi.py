@@ -126,6 +126,7 @@ class RoiResult:
     cloud: tuple[Decimal, ...] = field(repr=False)
     break_even_month: int | None = None  # first month cumulative cloud > on-prem, within ``months``
     break_even_hours_per_day: Decimal | None = None  # above this on-prem wins over ``months``; None: never
+    cloud_gpu_name: str = ""  # the name people read for ``cloud_gpu_id`` ("H200 SXM", not "h200-sxm")
 
     def totals(self, horizon: int) -> tuple[Decimal, Decimal]:
         """(on-prem, cloud) cumulative after ``horizon`` months (any horizon, not only the charted ones)."""
@@ -223,7 +224,17 @@ def roi(build: "Build", assumptions: RoiAssumptions | None = None, catalog=None,
         hardware=hardware, wall_watts=wall, power_per_month=power, support_per_month=support,
         cloud_per_month=cloud_month, months=months, on_prem=on_prem, cloud=cloud, break_even_month=even,
         break_even_hours_per_day=_break_even_hours(hardware, support, months, gpus, rate, wall_kw, a),
+        cloud_gpu_name=_gpu_name(catalog, cloud_gpu, gpu),
     )
+
+
+def _gpu_name(catalog, gpu_id: str, fallback) -> str:
+    if gpu_id == fallback.id:
+        return fallback.name
+    try:
+        return catalog.gpu(gpu_id).name
+    except (ConfiguratorError, KeyError):
+        return gpu_id
 
 
 __all__ = ["RoiAssumptions", "RoiResult", "RoiError", "roi", "cloud_rate_for", "assumptions_with",

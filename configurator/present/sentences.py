@@ -130,7 +130,9 @@ def roi_hours(result) -> str:
 
 
 def roi_rate(result) -> str:
-    return f"Cloud: {result.gpus} x {result.cloud_gpu_id} at {result.cloud_rate} USD per GPU-hour."
+    """'Cloud: 8 x H200 SXM at $3.79 per GPU-hour.' (the GPU's name, never its catalog id)."""
+    name = getattr(result, "cloud_gpu_name", "") or result.cloud_gpu_id
+    return f"Cloud: {result.gpus} x {name} at {money(result.cloud_rate, 'USD')} per GPU-hour."
 
 
 def roi_horizons(result, horizons: Iterable[int]) -> list[str]:

@@ -106,3 +106,44 @@ def test_the_checks_table_shows_whole_messages(qtbot, app_context, catalog):
                                       int(Qt.TextFlag.TextWordWrap), message).height()
         assert table.rowHeight(row) >= needed, (row, message[:40])
     assert table.textElideMode() == Qt.TextElideMode.ElideNone
+
+
+@pytest.mark.parametrize("hours", [12, 24])
+def test_the_roi_chart_labels_are_whole_clear_of_the_curves_and_name_the_gpu(qtbot, catalog, hours):
+    from decimal import Decimal
+
+    from PySide6.QtCore import QPointF
+
+    from configurator.charts.roi_chart import RoiChart
+    from configurator.core.analysis import analyze
+    from configurator.core.roi import HORIZONS, RoiAssumptions
+    from configurator.present import roi_summary
+
+    build = load(EXAMPLES / "hgx-8x-h200.json", catalog)
+    build.set_roi(RoiAssumptions(hours_per_day=Decimal(hours)))
+    analysis = analyze(build, catalog)
+    summary = roi_summary(analysis.roi, HORIZONS)
+    assert "8 x H200 SXM at $" in summary and "h200-sxm" not in summary  # the GPU's name, not its id
+
+    chart = RoiChart()
+    qtbot.addWidget(chart)
+    chart.resize(700, 380)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.show_analysis(analysis)
+    qtbot.wait(20)
+    label = chart.break_even_line.label
+    month = analysis.roi.break_even_month
+    assert month is not None and label.isVisible() and label.toPlainText() == f"break-even: month {month}"
+    box = label.sceneBoundingRect()
+    view = chart.plot.getViewBox()
+    assert view.sceneBoundingRect().contains(box)  # whole inside the plot
+    for curve in (chart.on_prem_curve, chart.cloud_curve):
+        xs, ys = curve.getData()
+        for i in range(len(xs) - 1):  # the curve, sampled finely between its monthly points
+            for t in (k / 10 for k in range(11)):
+                x = xs[i] + (xs[i + 1] - xs[i]) * t
+                y = ys[i] + (ys[i + 1] - ys[i]) * t
+                assert not box.contains(view.mapViewToScene(QPointF(x, y))), (curve.name(), x)
+    legend = chart.legend.sceneBoundingRect()
+    assert not legend.intersects(view.sceneBoundingRect())  # the legend sits above the curves

@@ -55,6 +55,10 @@ class BuildProperties(QWidget):
 
         self.circuit = QComboBox(self)
         self.circuit.setObjectName("build-circuit")
+        # Circuit names are long ("415 V 32 A three-phase (IEC 60309 5-pin, ...)"): the combo elides them rather
+        # than widening the dock (and the window's minimum width) to the longest one.
+        self.circuit.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.circuit.setMinimumContentsLength(18)
         self.circuit.activated.connect(self._circuit_chosen)
         self.volts = self._spin(VOLTS_RANGE, " V", "build-volts")
         self.amps = self._spin(AMPS_RANGE, " A", "build-amps")

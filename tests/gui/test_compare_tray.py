@@ -142,7 +142,7 @@ def test_each_wizard_proposal_has_add_to_compare(qtbot, app_context):
     wizard = WizardDialog(app_context)
     qtbot.addWidget(wizard)
     wizard.show()
-    for name in ("mode-infer", "model-llama-3.1-70b", "users-8", "precision-q4_k_m"):
+    for name in ("mode-infer", "model-llama-3.1-70b", "users-8", "precision-q4_k_m", "show-proposals"):
         qtbot.mouseClick(wizard.button(name), Qt.MouseButton.LeftButton)
     proposals = wizard.recommendation.proposals
     assert len(proposals) >= 2

@@ -85,9 +85,14 @@ CASES = [
      (SXM_SERVER, {"storage": [{"id": "nvme-samsung-pm1743-7680gb", "quantity": 2}]}), "has no E3.S bays"),
     ("u2-bays", "DRIVE_BAYS", "error", (WORKSTATION, {"storage": [{"id": "nvme-kioxia-cm7r-7680gb", "quantity": 3}]}),
      (WORKSTATION, {"storage": [{"id": "nvme-kioxia-cm7r-7680gb", "quantity": 2}]}), "3 U.2/U.3 drives do not fit"),
-    ("fabric-100g-per-gpu", "FABRIC_BANDWIDTH", "warning",
+    ("fabric-200g-per-gpu", "FABRIC_BANDWIDTH", "warning",
+     (CLUSTER, {"network": [{"id": "nic-cx6-hdr-200g", "quantity": 8}]}), (CLUSTER, {}),
+     "Each GPU gets 200 Gb/s"),
+    # two 100 GbE ports on a controller that carries 100 Gb/s in all: below the fabric floor (200 Gb/s), as a
+    # single 100 GbE card is, so the cluster has no fabric NIC at all
+    ("capped-two-port-card-is-no-fabric", "NIC_PER_GPU", "error",
      (CLUSTER, {"network": [{"id": "nic-intel-e810-cqda2", "quantity": 8}]}), (CLUSTER, {}),
-     "Each GPU gets 100 Gb/s"),
+     "no fabric network card (at least 200 Gb/s)"),
     ("two-slow-ports-are-not-a-fast-link", "FABRIC_BANDWIDTH", "warning",
      (CLUSTER, {"network": [{"id": "nic-cx7-2x200gbe", "quantity": 8}]}), (CLUSTER, {}),
      "several slower ports are not a 400 Gb/s link"),
@@ -186,9 +191,10 @@ def test_findings_offer_a_fix_from_the_catalog(catalog):
     assert "plat-epyc-9555-sp5-2s" in host.parts and catalog.platform("plat-epyc-9555-sp5-2s").name in host.message
     phase = found(make(catalog, SXM_SERVER, circuit="240v-30a"), "POWER_PHASE")[0]
     assert "three-phase feed (208 V 60 A" in phase.message and "3ph-208v-60a" in phase.parts
-    fabric = found(make(catalog, CLUSTER, network=[{"id": "nic-intel-e810-cqda2", "quantity": 8}]),
+    fabric = found(make(catalog, CLUSTER, network=[{"id": "nic-cx6-hdr-200g", "quantity": 8}]),
                    "FABRIC_BANDWIDTH")[0]
-    assert "nic-cx7-ndr-400g" in fabric.parts and "each card carries 100 Gb/s in all" in fabric.message
+    fix = catalog.nic("nic-cx7-ndr-400g")
+    assert fix.id in fabric.parts and f"One {fix.name} per GPU (8 cards per node)" in fabric.message
     e3s = found(make(catalog, SXM_SERVER, storage=[{"id": "nvme-samsung-pm1743-7680gb-e3s", "quantity": 2}]),
                 "DRIVE_BAYS")[0]
     assert "nvme-samsung-pm1743-7680gb" in e3s.parts and "The Samsung PM1743 7.68 TB fits instead." in e3s.message

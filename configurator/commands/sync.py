@@ -1,5 +1,6 @@
 """`configurator sync [--server URL] [--json]`: push this installation's quotes, customers, drafts and orders to
-the team server and pull its price list, approver keys, policy and models (configurator/team/engine.py).
+the team server and pull its price list, approver keys, policy, models and the office's letterhead
+(configurator/team/engine.py).
 
 ``--server`` overrides the remembered server (the installation still logs in as its own role). ``--json``
 prints the counts pushed and pulled per kind. Exit 2 with one line when the server cannot be reached or refuses:
@@ -40,7 +41,8 @@ def run(args) -> int:
     down = ", ".join(count(n, noun) for noun, n in (("customer", result.pulled["customers"]),
                                                    ("price row", result.pulled["price_rows"]),
                                                    ("approver key", result.pulled["approver_keys"]),
-                                                   ("model", result.pulled["models"])))
+                                                   ("model", result.pulled["models"]),
+                                                   ("letterhead", result.pulled["branding"])))
     print(f"synced at {result.server_time} (server time): sent {up}; received {down}")
     if result.conflicts:
         print(f"  {count(result.conflicts, 'customer field')} edited elsewhere too: the later edit kept, the other "

@@ -1,4 +1,4 @@
-"""`configurator team init|register|publish-prices|publish-key|publish-policy|won`: the team server (docs/team-server.md).
+"""`configurator team init|register|publish-prices|publish-key|publish-policy|publish-model|publish-branding|won`: the team server (docs/team-server.md).
 
 - ``team init --server URL``: create or upgrade the server schema (an account that owns the database)
 - ``team register --server URL --name NAME [--edition internal|customer]``: register this installation; prints
@@ -9,6 +9,8 @@
 - ``team publish-key PUBLIC_KEY --server URL``: an approver's key every installation trusts at its next sync
 - ``team publish-policy --installation NAME TOKEN --server URL``: a signed policy for one installation
 - ``team publish-model ID --server URL``: a model imported here (catalog import-model), for every installation
+- ``team publish-branding --server URL``: this installation's letterhead (saved in its user database, no
+  placeholder left) as the office's: every installation prints it from its next sync on
 - ``team won Q-XXXX-00042-B``: mark an issued revision won (an order for the shop), sent at the next sync
 
 URL is a libpq connection string or a postgresql:// URL (sslmode and the other libpq settings pass through).
@@ -23,7 +25,7 @@ from configurator.core.errors import ConfiguratorError
 
 
 def register(sub) -> None:
-    p = sub.add_parser("team", help="the team server: init, register, publish-prices/-key/-policy/-model, won")
+    p = sub.add_parser("team", help="the team server: init, register, publish-prices/-key/-policy/-model/-branding, won")
     team = p.add_subparsers(dest="team_command", metavar="ACTION", parser_class=type(p))
     team.required = True
     init = team.add_parser("init", help="create or upgrade the team server schema")
@@ -53,6 +55,9 @@ def register(sub) -> None:
     model.add_argument("model_id", metavar="ID", help="an imported model (configurator catalog import-model)")
     model.add_argument("--server", required=True, metavar="URL")
     model.set_defaults(func=run_publish_model)
+    brand = team.add_parser("publish-branding", help="publish this installation's letterhead to every installation")
+    brand.add_argument("--server", required=True, metavar="URL")
+    brand.set_defaults(func=run_publish_branding)
     won = team.add_parser("won", help="mark an issued quote revision won: an order for the shop")
     won.add_argument("quote", metavar="Q-XXXX-NNNNN-R")
     won.set_defaults(func=run_won)
@@ -137,6 +142,27 @@ def run_publish_model(args) -> int:
         raise ConfiguratorError(f"no imported model '{args.model_id}' in this installation (configurator catalog "
                                 f"import-model CONFIG.json first)")
     print(f"published model {publish_model(args.server, arch)}")
+    return 0
+
+
+def run_publish_branding(args) -> int:
+    from configurator.export.branding import from_record, placeholders
+    from configurator.store.branding import read_branding
+    from configurator.store.userdb import user_database_path
+    from configurator.team.admin import publish_branding
+    from configurator.team.connection import where
+
+    record = read_branding(user_database_path())  # read only: publishing changes nothing here
+    if record is None:
+        raise ConfiguratorError("this installation has no branding saved (Tools > Company branding in the window): "
+                                "nothing was published")
+    missing = placeholders(from_record(record))
+    if missing:
+        raise ConfiguratorError(f"the branding saved here still has placeholders ({', '.join(missing)}): complete "
+                                f"it in Tools > Company branding; nothing was published")
+    published_at = publish_branding(args.server, record)
+    print(f"published the letterhead of {from_record(record).company} to {where(args.server)} at {published_at}; "
+          f"every installation prints it from its next sync")
     return 0
 
 

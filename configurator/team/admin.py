@@ -1,5 +1,6 @@
 """The office's side: creating or upgrading the server schema, registering an installation (its own role and
-the quote-number prefix the server assigns), publishing price lists and approver keys, and the orders list."""
+the quote-number prefix the server assigns), publishing price lists, approver keys, policies, models and the
+letterhead, and the orders list."""
 
 from __future__ import annotations
 
@@ -213,6 +214,28 @@ def publish_model(url: str, arch) -> str:
     finally:
         conn.close()
     return arch.id
+
+
+def publish_branding(url: str, record) -> str:
+    """Publish a letterhead (a store.branding BrandingRecord: its fields, logo bytes and logo file name) as the
+    office's: every installation prints it from its next sync on. Replaces the one published before; returns
+    the server time of the publication (ISO 8601, UTC)."""
+    from configurator.store.branding import FIELDS
+
+    fields = {k: record.data[k] for k in FIELDS if k in record.data}
+    conn = connect(url, autocommit=True)
+    try:
+        _require_schema(conn, url)
+        with server_errors(url, "publishing the branding"), conn.cursor() as cur:
+            # clock_timestamp(), not now(): each publication gets its own instant, which the laptops compare
+            published_at = cur.execute(
+                "insert into branding (id, fields, logo, logo_name, published_at) values (1, %s, %s, %s, "
+                "clock_timestamp()) on conflict (id) do update set fields = excluded.fields, logo = excluded.logo, "
+                "logo_name = excluded.logo_name, published_at = excluded.published_at returning published_at",
+                [json.dumps(fields, sort_keys=True), record.logo, record.logo_name or ""]).fetchone()[0]
+    finally:
+        conn.close()
+    return published_at.astimezone(timezone.utc).isoformat()
 
 
 # -- orders ---------------------------------------------------------------------------------------------------

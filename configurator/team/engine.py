@@ -35,7 +35,7 @@ CUSTOMER_LOCK = 0x5C0FFFFFF  # pushers of customers hold it exclusively, a pull 
 CUSTOMER_FIELDS = ("name", "company", "email", "phone", "address", "notes")
 DRAFT_HASH_SKIP = ("id", "created_at")
 KINDS_UP = ("customers", "quotes", "drafts", "orders")
-KINDS_DOWN = ("customers", "price_lists", "price_rows", "approver_keys", "policies", "models")
+KINDS_DOWN = ("customers", "price_lists", "price_rows", "approver_keys", "policies", "models", "branding")
 
 
 @dataclass
@@ -130,6 +130,7 @@ class SyncEngine:
             self._pull_customers(conn)
             self._pull_prices(conn, reg)
             self._pull_keys_policy_models(conn)
+            self._pull_branding(conn)
             with self.db.atomic():
                 local.put(self.db, local.LAST_SYNC_KEY, self.result.server_time)
                 local.put(self.db, local.OFFSET_KEY, f"{self.result.clock_offset_s:.3f}")
@@ -458,6 +459,40 @@ class SyncEngine:
                     self.result.pulled["models"] += 1
                 except ConfiguratorError as exc:
                     self.result.refused.append(" ".join(str(exc).split()))
+
+
+    # -- the office's letterhead down ---------------------------------------------------------------------------
+    def _pull_branding(self, conn) -> None:
+        """The letterhead the office published, written into this laptop's branding when its publication differs
+        from the one last applied here. The office decides the letterhead: a publication replaces what this
+        laptop had; an edit made here afterwards stays until the office publishes again."""
+        from configurator.core.errors import ConfiguratorError
+        from configurator.store.branding import FIELDS, BrandingRecord, BrandingStore
+
+        with conn.transaction(), conn.cursor() as cur:
+            if cur.execute("select to_regclass('branding')").fetchone()[0] is None:
+                return  # a server not yet upgraded to m003_branding (team init applies it)
+            row = cur.execute("select fields, logo, logo_name, published_at from branding where id = 1").fetchone()
+        if row is None:
+            return
+        fields, logo, logo_name, published_at = row
+        published = published_at.astimezone(timezone.utc).isoformat()
+        if published == local.setting(self.db, local.BRANDING_KEY):
+            return
+        data = {k: v for k, v in (fields or {}).items() if k in FIELDS} if isinstance(fields, dict) else None
+        if data is None or not all(isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))
+                                   for v in data.values()):
+            self.result.refused.append(f"the letterhead published {published}: its fields are not text; the "
+                                       f"branding here was kept")
+            return
+        try:
+            with self.db.atomic():
+                BrandingStore(self.db).save(BrandingRecord(data, bytes(logo) if logo else None, logo_name or ""))
+                local.put(self.db, local.BRANDING_KEY, published)
+        except ConfiguratorError as exc:
+            self.result.refused.append(f"the letterhead published {published}: {' '.join(str(exc).split())}")
+            return
+        self.result.pulled["branding"] += 1
 
 
 def _json(text):

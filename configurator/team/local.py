@@ -17,8 +17,9 @@ TOKEN_KEY = "team_sync_token"  # the sync mark last written on the server (schem
 CURSOR_KEY = "team_customer_cursor"  # the highest customer change_seq pulled
 LAST_SYNC_KEY = "team_last_sync_at"  # server time of the last finished sync
 OFFSET_KEY = "team_clock_offset_s"  # server time minus this laptop's clock at the last sync, seconds
+BRANDING_KEY = "team_branding_published_at"  # the server's published_at of the letterhead last applied here
 ALL_KEYS = (SERVER_KEY, ROLE_KEY, PASSWORD_KEY, INSTALLATION_KEY, EDITION_KEY, NAME_KEY, BINDING_KEY, TOKEN_KEY,
-            CURSOR_KEY, LAST_SYNC_KEY, OFFSET_KEY)
+            CURSOR_KEY, LAST_SYNC_KEY, OFFSET_KEY, BRANDING_KEY)
 
 
 @dataclass(frozen=True)

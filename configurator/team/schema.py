@@ -12,6 +12,7 @@ whole PostgreSQL cluster and one cluster may hold several team databases.
 - Functions ``team_installation()``/``team_owns_prefix()`` (SECURITY DEFINER) answer "who am I" without
   letting a customer read the installations table; ``team_push_customer`` merges a customer field by field.
 - An issued revision is immutable on the server too: a trigger refuses UPDATE of ``quote_revisions``.
+- The office's letterhead (``branding``, m003) is readable by every installation, writable by the office only.
 """
 
 from __future__ import annotations
@@ -265,8 +266,26 @@ grant select on quote_requests, customer_conflict_log to {g['office']};
 """
 
 
+def _m003(g: dict) -> str:
+    # The office's published letterhead (one row): what quotes, build sheets and BOMs print on every laptop after
+    # its next sync. It is the public letterhead (no cost, no customer), so customer-edition installations read
+    # it too; only the office writes it. ``fields`` holds store/branding.py's FIELDS, the logo its file's bytes.
+    return f"""
+create table branding (
+    id integer primary key default 1 check (id = 1),
+    fields jsonb not null check (jsonb_typeof(fields) = 'object'),
+    logo bytea,
+    logo_name text not null default '',
+    published_at timestamptz not null default now()
+);
+revoke all on branding from public;
+grant select on branding to {g['internal']}, {g['customer']}, {g['office']};
+grant insert, update, delete on branding to {g['office']};
+"""
+
+
 # name -> SQL (formatted with the quoted group-role names). Never edit a step once released: add the next one.
-MIGRATIONS = (("m001_team", _m001), ("m002_office_views", _m002))
+MIGRATIONS = (("m001_team", _m001), ("m002_office_views", _m002), ("m003_branding", _m003))
 
 
 def ensure_groups(cur, dbname: str) -> dict:

@@ -17,11 +17,11 @@ def test_an_older_schema_is_upgraded_and_init_is_idempotent(pg_server, monkeypat
     with monkeypatch.context() as m:
         m.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])  # the schema a first release created
         assert init_server(url) == (["m001_team"], "m001_team")
-    assert init_server(url) == (["m002_office_views"], "m002_office_views")
-    assert init_server(url) == ([], "m002_office_views")
+    assert init_server(url) == (["m002_office_views", "m003_branding"], "m003_branding")
+    assert init_server(url) == ([], "m003_branding")
     with psycopg.connect(url) as conn:
         assert [r[0] for r in conn.execute("select name from team_migrations order by applied_at, name")] == \
-            ["m001_team", "m002_office_views"]
+            ["m001_team", "m002_office_views", "m003_branding"]
 
 
 def test_two_inits_at_once_apply_each_step_once(pg_server):

@@ -79,6 +79,18 @@ class _Painter:
         self.p.setPen(self.l.color(style))
         self.p.drawText(rect, flags, text)
 
+    def one_line(self, rect: QRectF, text: str, style: str, flags: int, keep: str = "") -> None:
+        """``text`` on one line of ``rect``, shortened with an ellipsis where it is wider (a long build name in
+        the page frame would wrap out of its band onto the rule or off the page); ``keep`` follows it whole
+        ('· page 2 of 3')."""
+        font = self.l.font(style)
+        metrics = self.l.metrics[style]
+        room = max(0.0, rect.width() - metrics.horizontalAdvance(keep))
+        self.p.setFont(font)
+        self.p.setPen(self.l.color(style))
+        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room) + keep
+        self.p.drawText(rect, (flags & ~int(L.WRAP)) | int(Qt.TextFlag.TextSingleLine), shown)
+
     def line(self, x1: float, y1: float, x2: float, y2: float, color: str, width_mm: float = 0.2) -> None:
         self.p.setPen(QPen(QColor(color), self.l.mm(width_mm)))
         self.p.drawLine(QPointF(x1, y1), QPointF(x2, y2))
@@ -149,11 +161,11 @@ class _Painter:
                 y += h
             title_y = top + l.mm(L.FIRST_PAGE_HEAD - 12)
             self.text(QRectF(left, title_y, width * 0.5, l.mm(9)), d.title, "title")
-            self.text(QRectF(left + width * 0.5, title_y + l.mm(2), width * 0.5, l.mm(7)), d.reference, "h1", right)
+            self.one_line(QRectF(left + width * 0.5, title_y + l.mm(2), width * 0.5, l.mm(7)), d.reference, "h1", right)
             rule_y = top + l.mm(L.FIRST_PAGE_HEAD - 2.5)
         else:
             self.text(QRectF(left, top, width * 0.5, l.mm(6)), d.letterhead.company, "h2")
-            self.text(QRectF(left + width * 0.5, top, width * 0.5, l.mm(6)), f"{d.title} {d.reference}", "h2", right)
+            self.one_line(QRectF(left + width * 0.5, top, width * 0.5, l.mm(6)), f"{d.title} {d.reference}", "h2", right)
             rule_y = top + l.mm(L.OTHER_PAGE_HEAD - 5)
         self.line(left, rule_y, left + width, rule_y, L.BLUE, 0.4)
         if d.banner:
@@ -161,8 +173,8 @@ class _Painter:
         foot_y = l.mm(L.PAGE_H - L.MARGIN_BOTTOM + 3)
         self.line(left, foot_y - l.mm(1), left + width, foot_y - l.mm(1), "#c8c8c8")
         self.text(QRectF(left, foot_y, width * 0.68, l.mm(8)), d.footer, "muted")
-        self.text(QRectF(left + width * 0.7, foot_y, width * 0.3, l.mm(5)),
-                  f"{d.reference} · page {index + 1} of {count}", "muted", right)
+        self.one_line(QRectF(left + width * 0.7, foot_y, width * 0.3, l.mm(5)), d.reference, "muted", right,
+                      keep=f" · page {index + 1} of {count}")
 
 
 def paint(document: PaperDocument, device, analysis=None, charts: ChartSource | None = None) -> int:
